@@ -1,0 +1,34 @@
+"""`manage.py ensure_admin`: make sure a local superuser exists and say how to log in."""
+
+import os
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+DEFAULT_USERNAME = "admin"
+DEFAULT_PASSWORD = "cityinno-admin"
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the superuser ADMIN_USERNAME (default 'admin') with ADMIN_PASSWORD if it does not "
+        "exist yet. An existing account is left exactly as it is."
+    )
+
+    def handle(self, *args, **options):
+        username = os.environ.get("ADMIN_USERNAME", DEFAULT_USERNAME)
+        password = os.environ.get("ADMIN_PASSWORD", DEFAULT_PASSWORD)
+        User = get_user_model()
+        if User.objects.filter(username=username).exists():
+            self.stdout.write(
+                f"Admin account '{username}' already exists; its password is unchanged.\n"
+                f"Log in at http://127.0.0.1:8000/admin/ as '{username}'."
+            )
+            return
+        User.objects.create_superuser(username=username, email="", password=password)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created admin account. Log in at http://127.0.0.1:8000/admin/ "
+                f"with username '{username}' and password '{password}'."
+            )
+        )

@@ -1,0 +1,411 @@
+"""The newsroom's data: cities, programmes and designations, articles, metrics and sourced values."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+
+from .querysets import ArticleQuerySet, CityQuerySet, DesignationQuerySet, MetricValueQuerySet
+from .sanitise import sanitise_html
+
+division_code_validator = RegexValidator(
+    r"^\d{6}$", "An administrative division code is exactly six digits, for example 150200."
+)
+
+
+def unique_slug(model, base: str, *, instance_pk=None, max_length: int = 80) -> str:
+    """A slug made from `base` that no other row of `model` uses, adding -2, -3… if needed."""
+    base = (slugify(base) or "item")[:max_length].strip("-")
+    candidate, number = base, 2
+    others = model._default_manager.exclude(pk=instance_pk)
+    while others.filter(slug=candidate).exists():
+        suffix = f"-{number}"
+        candidate = f"{base[: max_length - len(suffix)]}{suffix}"
+        number += 1
+    return candidate
+
+
+class City(models.Model):
+    class Level(models.TextChoices):
+        MUNICIPALITY = "municipality", "Municipality"
+        SUB_PROVINCIAL = "sub_provincial", "Sub-provincial city"
+        PREFECTURE = "prefecture", "Prefecture-level city"
+        AUTONOMOUS_PREFECTURE = "autonomous_prefecture", "Autonomous prefecture"
+        LEAGUE = "league", "League"
+        REGION = "region", "Region"
+
+    name = models.CharField(
+        "English name", max_length=120, blank=True, help_text="As used in English, e.g. Baotou."
+    )
+    name_zh = models.CharField(
+        "Chinese name",
+        max_length=60,
+        blank=True,
+        help_text="In simplified characters, e.g. 包头市.",
+    )
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        blank=True,
+        help_text="The city's address on the site (/cities/<slug>/). Made from the name if left empty.",
+    )
+    province = models.CharField(
+        max_length=60,
+        db_index=True,
+        help_text="Province or autonomous region, e.g. Inner Mongolia.",
+    )
+    level = models.CharField(
+        "administrative level",
+        max_length=24,
+        choices=Level.choices,
+        default=Level.PREFECTURE,
+        db_index=True,
+    )
+    division_code = models.CharField(
+        "administrative division code",
+        max_length=6,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[division_code_validator],
+        help_text="The six-digit national code (GB/T 2260), e.g. 150200 for Baotou. Optional.",
+    )
+    summary = models.TextField(blank=True, help_text="One or two sentences shown on the city page.")
+    image = models.ImageField(upload_to="cities/", blank=True)
+    image_alt = models.CharField(
+        "image alt text",
+        max_length=200,
+        blank=True,
+        help_text="Describe the image for screen readers.",
+    )
+    is_featured = models.BooleanField(
+        "featured on the home page", default=False, help_text="Show this city on the home page."
+    )
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "cities"
+        ordering = ["name", "name_zh"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name="") | ~Q(name_zh=""), name="city_has_a_name"),
+        ]
+
+    def __str__(self) -> str:
+        if self.name and self.name_zh:
+            return f"{self.name} ({self.name_zh})"
+        return self.name or self.name_zh
+
+    def save(self, *args, **kwargs):
+        self.division_code = self.division_code or None
+        if not self.slug:
+            self.slug = unique_slug(City, self.slug_source(), instance_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:city-detail", kwargs={"slug": self.slug})
+
+    def slug_source(self) -> str:
+        """English name if there is one, otherwise the Chinese name spelled in pinyin."""
+        if self.name:
+            return self.name
+        from pypinyin import lazy_pinyin
+
+        return "".join(lazy_pinyin(self.name_zh.removesuffix("市")))
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.name_zh
+
+
+class Programme(models.Model):
+    name = models.CharField(max_length=200, help_text="Official English name of the scheme.")
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    issuing_body = models.CharField(
+        max_length=200, help_text="Who runs it, e.g. China Association for Science and Technology."
+    )
+    start_year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1949), MaxValueValidator(2100)]
+    )
+    end_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1949), MaxValueValidator(2100)],
+        help_text="Leave empty for an open-ended programme.",
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-start_year", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True) | Q(end_year__gte=models.F("start_year")),
+                name="programme_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Programme, self.name, instance_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:programme-detail", kwargs={"slug": self.slug})
+
+    @property
+    def period(self) -> str:
+        return f"{self.start_year}–{self.end_year}" if self.end_year else f"{self.start_year}–"
+
+
+class Designation(models.Model):
+    """A city's standing in a programme; what the announcement lists show."""
+
+    class Status(models.TextChoices):
+        PILOT = "pilot", "Pilot"
+        APPROVED = "approved", "Approved"
+        DEMONSTRATION = "demonstration", "Demonstration"
+        REVOKED = "revoked", "Revoked"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="designations")
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="designations")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.APPROVED)
+    announced_on = models.DateField(
+        db_index=True, help_text="The date the programme's issuer announced this standing."
+    )
+    source_article = models.ForeignKey(
+        "Article",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="designations",
+        help_text="The article that reported the announcement.",
+    )
+
+    objects = DesignationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-announced_on", "programme__name", "city__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "city"], name="one_designation_per_programme_and_city"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city} — {self.programme} ({self.get_status_display()})"
+
+
+class Article(models.Model):
+    class Kind(models.TextChoices):
+        NEWS = "news", "News"
+        ANNOUNCEMENT = "announcement", "Announcement"
+        FEATURE = "feature", "Feature"
+        POLICY = "policy", "Policy"
+        DATA_RELEASE = "data_release", "Data release"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        blank=True,
+        help_text="The last part of the article's address. Made from the title if left empty.",
+    )
+    summary = models.TextField(
+        max_length=500, blank=True, help_text="One or two sentences shown in lists and feeds."
+    )
+    body = models.TextField(
+        blank=True,
+        help_text="The article text. Scripts, styles and unsafe links are removed on save.",
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.NEWS, db_index=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        help_text="When the article goes public. A future time schedules it.",
+    )
+    updated_on = models.DateField(
+        "updated date",
+        null=True,
+        blank=True,
+        help_text='The editorial date shown as "Updated:". Change it for a significant change.',
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
+    byline = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The name(s) printed on the article, e.g. Staff reporter.",
+    )
+    source_name = models.CharField(
+        max_length=200, blank=True, help_text="Where the story comes from, e.g. Baotou Daily."
+    )
+    source_url = models.URLField("source URL", blank=True)
+    hero_image = models.ImageField(upload_to="articles/", blank=True)
+    hero_alt = models.CharField(
+        "hero image alt text",
+        max_length=250,
+        blank=True,
+        help_text="What the image shows, for people who cannot see it. Required with an image.",
+    )
+    hero_caption = models.CharField(max_length=300, blank=True)
+    hero_credit = models.CharField(max_length=200, blank=True, help_text="e.g. Photo: Xinhua.")
+    cities = models.ManyToManyField(City, blank=True, related_name="articles")
+    programmes = models.ManyToManyField(Programme, blank=True, related_name="articles")
+    tags = TaggableManager(blank=True)
+    is_featured = models.BooleanField("featured", default=False, db_index=True)
+    seo_title = models.CharField(
+        "SEO title",
+        max_length=70,
+        blank=True,
+        help_text="Page title for search engines, if not the headline.",
+    )
+    seo_description = models.CharField(
+        "SEO description",
+        max_length=160,
+        blank=True,
+        help_text="Search result text, if not the summary.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="article_status_published"),
+            models.Index(fields=["kind", "status", "published_at"], name="article_kind_published"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_article_has_publish_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title, instance_pk=self.pk, max_length=120)
+        self.body = sanitise_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        day = self.url_date
+        return reverse(
+            "news:article-detail",
+            kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
+        )
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.hero_image and not self.hero_alt.strip():
+            errors["hero_alt"] = "Describe the image: alt text is required when an image is set."
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            errors["published_at"] = "A published article needs a publish time."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_public(self) -> bool:
+        """The same rule as ArticleQuerySet.public(), for one article already in memory."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def url_date(self):
+        moment = self.published_at or self.created_at or timezone.now()
+        return timezone.localtime(moment).date()
+
+
+class Metric(models.Model):
+    name = models.CharField(
+        max_length=160, help_text="e.g. Experts on the Innovation China platform."
+    )
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    unit = models.CharField(
+        max_length=40, blank=True, help_text="e.g. people, events, bases, yuan."
+    )
+    description = models.TextField(blank=True, help_text="What is counted and how.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit})" if self.unit else self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Metric, self.name, instance_pk=self.pk)
+        super().save(*args, **kwargs)
+
+
+class MetricValue(models.Model):
+    """One figure: a metric's value for a city and period, always with its source."""
+
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="values")
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="metric_values")
+    period = models.CharField(
+        max_length=20, help_text="The year or span the value covers, e.g. 2023 or 2019-2023."
+    )
+    value = models.DecimalField(max_digits=20, decimal_places=4)
+    source_article = models.ForeignKey(
+        Article,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="figures",
+        help_text="The article that reports this figure.",
+    )
+    source_note = models.CharField(
+        max_length=300, blank=True, help_text="Where the figure comes from, if not from an article."
+    )
+
+    objects = MetricValueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "metric value"
+        ordering = ["metric__name", "city__name", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metric", "city", "period"], name="one_value_per_metric_city_period"
+            ),
+        ]
+        indexes = [models.Index(fields=["city", "metric", "period"], name="metricvalue_city")]
+
+    def __str__(self) -> str:
+        return f"{self.metric.name}, {self.city.display_name}, {self.period}: {self.value}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        # The article may still be unsaved when the figure is added inline on its form.
+        if self.source_article is None and not self.source_note.strip():
+            raise ValidationError("Give the figure a source: an article or a source note.")

@@ -1,0 +1,76 @@
+"""Read rules: the one definition of what the public may see, and what each page fetches."""
+
+from django.db import models
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+
+class ArticleQuerySet(models.QuerySet):
+    def public(self):
+        """Published and due: the single rule every public page, feed and count uses."""
+        return self.filter(status=self.model.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+    def with_listing_data(self):
+        """Everything an article card shows, in a fixed number of queries."""
+        from .models import City
+
+        return self.select_related("author").prefetch_related(
+            Prefetch("cities", queryset=City.objects.only("pk", "name", "name_zh", "slug")),
+            "tags",
+        )
+
+    def for_city(self, city):
+        return self.filter(cities=city)
+
+    def for_programme(self, programme):
+        return self.filter(programmes=programme)
+
+    def for_tag_slug(self, slug: str):
+        return self.filter(tags__slug=slug)
+
+    def filtered(self, *, kind=None, city=None, programme=None, tag=None, year=None):
+        """Apply the news list filters; each given filter narrows the result."""
+        queryset = self
+        if kind:
+            queryset = queryset.filter(kind=kind)
+        if city is not None:
+            queryset = queryset.filter(cities=city)
+        if programme is not None:
+            queryset = queryset.filter(programmes=programme)
+        if tag is not None:
+            queryset = queryset.filter(tags=tag)
+        if year:
+            queryset = queryset.filter(published_at__year=year)
+        return queryset.distinct() if (city or programme or tag) else queryset
+
+
+class CityQuerySet(models.QuerySet):
+    def by_province(self):
+        return self.order_by("province", "name", "name_zh")
+
+    def with_public_article_counts(self):
+        from .models import Article
+
+        public_ids = Article.objects.public().values("pk")
+        return self.annotate(
+            public_article_count=Count("articles", filter=Q(articles__in=public_ids), distinct=True)
+        )
+
+
+class DesignationQuerySet(models.QuerySet):
+    def with_listing_data(self):
+        return self.select_related("programme", "city", "source_article")
+
+    def newest_first(self):
+        return self.order_by("-announced_on", "programme__name", "city__name")
+
+
+class MetricValueQuerySet(models.QuerySet):
+    def with_listing_data(self):
+        return self.select_related("metric", "city", "source_article")
+
+    def in_display_order(self):
+        return self.order_by("metric__name", "city__name", "period")

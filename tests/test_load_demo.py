@@ -1,0 +1,65 @@
+"""`load_demo` fills a fresh site, and running it again changes nothing."""
+
+import pytest
+from django.core.management import call_command
+
+from news.models import Article, City, Designation, MetricValue, Programme
+
+pytestmark = pytest.mark.django_db
+
+DEMO_PAGES = [
+    "/", "/news/", "/announcements/", "/programmes/",
+    "/programmes/innovation-driven-demonstration-cities-2023-2025/", "/cities/", "/cities/baotou/",
+    "/cities/zibo/", "/tags/innovation-driven/",
+    "/news/2023/07/04/baotou-innovation-driven-demonstration-city/",
+]  # fmt: skip
+
+
+def row_counts():
+    return [model.objects.count() for model in (City, Programme, Designation, Article, MetricValue)]
+
+
+def test_load_demo_twice_is_idempotent_and_every_page_has_content(client):
+    call_command("load_demo")
+    first = row_counts()
+    call_command("load_demo")
+    assert row_counts() == first
+    for url in DEMO_PAGES:
+        assert client.get(url).status_code == 200, url
+
+
+def test_demo_baotou_story_carries_its_figures_as_sourced_values():
+    call_command("load_demo")
+    article = Article.objects.get(slug="baotou-innovation-driven-demonstration-city")
+    figures = {value.metric.slug: int(value.value) for value in article.figures.all()}
+    assert figures["experts-on-innovation-china-platform"] == 2333
+    assert figures["achievements-released"] == 1135
+    assert figures["certified-innovation-engineers"] == 514
+    assert len(figures) == 8
+    designation = Designation.objects.get(city__slug="baotou", programme__start_year=2023)
+    assert designation.status == "approved" and designation.source_article == article
+
+
+def test_demo_covers_every_kind_and_keeps_editors_changes():
+    call_command("load_demo")
+    kinds = set(Article.objects.public().values_list("kind", flat=True))
+    assert kinds == set(Article.Kind.values)
+    assert Article.objects.public().filter(hero_image="").count() < Article.objects.public().count()
+    city = City.objects.get(slug="baotou")
+    city.image_alt = "kept"
+    city.save()
+    call_command("load_demo")
+    assert City.objects.get(slug="baotou").image_alt == "kept"
+
+
+def test_ensure_admin_creates_once_and_prints_the_login(capsys):
+    from django.contrib.auth import get_user_model
+
+    call_command("ensure_admin")
+    assert "password 'cityinno-admin'" in capsys.readouterr().out
+    user = get_user_model().objects.get(username="admin")
+    user.set_password("changed-by-owner")
+    user.save()
+    call_command("ensure_admin")
+    assert "already exists" in capsys.readouterr().out
+    assert get_user_model().objects.get(username="admin").check_password("changed-by-owner")
