@@ -44,7 +44,8 @@ class ArticleQuerySet(models.QuerySet):
             queryset = queryset.filter(tags=tag)
         if year:
             queryset = queryset.filter(published_at__year=year)
-        return queryset.distinct() if (city or programme or tag) else queryset
+        # Each relation filter matches one related row per article, so no duplicates arise.
+        return queryset
 
 
 class CityQuerySet(models.QuerySet):

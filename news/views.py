@@ -111,7 +111,7 @@ class ProgrammeListView(ListView):
 
     def get_queryset(self):
         return Programme.objects.annotate(
-            approved_count=Count(
+            designated_city_count=Count(
                 "designations",
                 filter=~Q(designations__status=Designation.Status.REVOKED),
             )
