@@ -3,9 +3,15 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.urls import reverse
+from django.utils.html import format_html
 from taggit.models import Tag
 
+from . import csv_io
+from .admin_csv import CsvAdminMixin
+from .admin_figures import FigureSuggestionsAdminMixin
 from .models import Article, City, Designation, Metric, MetricValue, Programme
+from .services import delete_city
 
 
 class MetricValueInline(admin.TabularInline):
@@ -39,13 +45,59 @@ class DesignationInline(admin.TabularInline):
     autocomplete_fields = ["city", "programme", "source_article"]
 
 
+class CityAdminForm(forms.ModelForm):
+    class Meta:
+        model = City
+        fields = [
+            "name", "name_zh", "slug", "province", "level", "division_code", "summary", "image",
+            "image_alt", "is_featured",
+        ]  # fmt: skip
+
+    def clean_division_code(self):
+        code = self.cleaned_data.get("division_code") or None
+        if code:
+            owner = City.objects.exclude(pk=self.instance.pk).filter(division_code=code).first()
+            if owner is not None:
+                raise forms.ValidationError(
+                    f"Division code {code} already belongs to {owner}: each code names one city."
+                )
+        return code
+
+
 @admin.register(City)
-class CityAdmin(admin.ModelAdmin):
+class CityAdmin(CsvAdminMixin, admin.ModelAdmin):
+    form = CityAdminForm
     list_display = ["name", "name_zh", "province", "level", "division_code", "is_featured"]
     list_filter = ["province", "level", "is_featured"]
     search_fields = ["name", "name_zh", "division_code", "province"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CityFiguresInline]
+    csv_importer = staticmethod(csv_io.import_cities)
+    csv_exporter = staticmethod(csv_io.export_cities)
+    csv_columns = csv_io.CITY_COLUMNS
+    csv_filename = "cities.csv"
+
+    def get_deleted_objects(self, objs, request):
+        """Articles about a city protect it: deleting it would silently unlink them."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for city in objs:
+            for article in city.articles.order_by("title"):
+                protected.append(
+                    format_html(
+                        'Article: <a href="{}">{}</a> (remove {} from it, or merge the city, first)',
+                        reverse("admin:news_article_change", args=[article.pk]),
+                        article.title,
+                        city.display_name,
+                    )
+                )
+        return deleted, counts, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        delete_city(city=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for city in queryset:
+            delete_city(city=city, by=request.user)
 
 
 @admin.register(Programme)
@@ -106,7 +158,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(FigureSuggestionsAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "title",
@@ -150,9 +202,13 @@ class MetricAdmin(admin.ModelAdmin):
 
 
 @admin.register(MetricValue)
-class MetricValueAdmin(admin.ModelAdmin):
+class MetricValueAdmin(CsvAdminMixin, admin.ModelAdmin):
     list_display = ["metric", "city", "period", "value", "source_article", "source_note"]
     list_filter = ["metric", "period", "city__province"]
     list_select_related = ["metric", "city", "source_article"]
     search_fields = ["metric__name", "city__name", "city__name_zh", "period"]
     autocomplete_fields = ["metric", "city", "source_article"]
+    csv_importer = staticmethod(csv_io.import_metric_values)
+    csv_exporter = staticmethod(csv_io.export_metric_values)
+    csv_columns = csv_io.METRIC_VALUE_COLUMNS
+    csv_filename = "metric-values.csv"
