@@ -48,6 +48,10 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class CityQuerySet(models.QuerySet):
+    def provinces(self) -> list[str]:
+        """Every province that has a city, in alphabetical order (one query)."""
+        return list(self.order_by("province").values_list("province", flat=True).distinct())
+
     def by_province(self):
         return self.order_by("province", "name", "name_zh")
 
@@ -66,6 +70,19 @@ class DesignationQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by("-announced_on", "programme__name", "city__name")
+
+    def filtered(self, *, programme=None, status=None, province=None, year=None):
+        """Apply the announcements list filters; each given filter narrows the result."""
+        queryset = self
+        if programme is not None:
+            queryset = queryset.filter(programme=programme)
+        if status:
+            queryset = queryset.filter(status=status)
+        if province:
+            queryset = queryset.filter(city__province=province)
+        if year:
+            queryset = queryset.filter(announced_on__year=year)
+        return queryset
 
 
 class MetricValueQuerySet(models.QuerySet):

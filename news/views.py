@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from .forms import ArticleFilterForm
+from .forms import ArticleFilterForm, DesignationFilterForm
 from .models import Article, City, Designation, MetricValue, Programme
 
 NEWS_PAGE_SIZE = 20
@@ -95,14 +95,28 @@ def article_detail(request, year: int, month: int, day: int, slug: str):
 
 
 class AnnouncementListView(ListView):
-    """Designations, newest first, each labelled with its programme and announcing article."""
+    """Designations, newest first, filtered by programme, status, province and year."""
 
     template_name = "news/announcement_list.html"
     context_object_name = "designations"
     paginate_by = ANNOUNCEMENTS_PAGE_SIZE
 
+    def get(self, request, *args, **kwargs):
+        self.form = DesignationFilterForm(request.GET or None)
+        response = super().get(request, *args, **kwargs)
+        if self.form.is_bound and not self.form.is_valid():
+            response.status_code = 400
+        return response
+
     def get_queryset(self):
-        return Designation.objects.with_listing_data().newest_first()
+        if self.form.is_bound and not self.form.is_valid():
+            return Designation.objects.none()
+        filters = self.form.filters() if self.form.is_bound else {}
+        return Designation.objects.filtered(**filters).with_listing_data().newest_first()
+
+    def get_context_data(self, **kwargs):
+        active = self.form.active_filters() if self.form.is_bound and self.form.is_valid() else {}
+        return super().get_context_data(form=self.form, active_filters=active, **kwargs)
 
 
 class ProgrammeListView(ListView):
