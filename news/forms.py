@@ -72,3 +72,16 @@ class DesignationFilterForm(forms.Form):
 
     def active_filters(self) -> dict:
         return {name: value for name, value in self.filters().items() if value not in (None, "")}
+
+
+class MetricPeriodForm(forms.Form):
+    """The metric page's choice of period, and whether to answer as CSV."""
+
+    period = forms.ChoiceField(required=False, label="Period")
+    format = forms.ChoiceField(
+        choices=[("", "Web page"), ("csv", "CSV")], required=False, label="Format"
+    )
+
+    def __init__(self, *args, periods=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [("", "Latest")] + [(p, p) for p in reversed(periods)]

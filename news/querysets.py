@@ -89,5 +89,23 @@ class MetricValueQuerySet(models.QuerySet):
     def with_listing_data(self):
         return self.select_related("metric", "city", "source_article")
 
+    def shown_to_public(self):
+        """Values the public may see: sourced to a public article, or carrying a source note.
+
+        A value whose only source is an unpublished article stays hidden with that article.
+        """
+        from .models import Article
+
+        return self.filter(
+            Q(source_article__in=Article.objects.public().values("pk")) | ~Q(source_note="")
+        )
+
+    def periods(self) -> list[str]:
+        """The distinct periods of these values, oldest first (one query)."""
+        from .periods import period_sort_key
+
+        found = self.order_by("period").values_list("period", flat=True).distinct()
+        return sorted(found, key=period_sort_key)
+
     def in_display_order(self):
         return self.order_by("metric__name", "city__name", "period")

@@ -32,3 +32,17 @@ def query_with(context, **changes) -> str:
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def figures_jsonld(context, figures, name: str, description: str = "", *downloads):
+    """The page's figures as schema.org JSON-LD (Dataset and Observations); see linked_data."""
+    from news.linked_data import figures_jsonld as build
+
+    return build(
+        request=context["request"],
+        name=name,
+        description=description,
+        values=figures,
+        downloads=downloads,
+    )
