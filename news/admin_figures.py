@@ -8,9 +8,11 @@ Unticked suggestions are dismissed: nothing is stored for them, or for anything,
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.forms import formset_factory
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -94,7 +96,9 @@ class FigureSuggestionsAdminMixin:
         ]
 
     def figure_suggestions_view(self, request, object_id):
-        article = get_object_or_404(self.model, pk=object_id)
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such article.")
         if not (
             self.has_change_permission(request, article)
             and request.user.has_perm("news.add_metricvalue")

@@ -36,7 +36,7 @@ NOT_A_COUNT_AFTER = {"top", "no", "no.", "number", "phase", "level", "grade", "c
 #: Words in a phrase that show it is not a count (times, shares, money, ranks).
 NOT_A_COUNT_UNITS = {
     "percent", "per", "%", "years", "year", "months", "month", "days", "day", "times", "th",
-    "st", "nd", "rd", "types", "kinds", "ways", "percentage",
+    "st", "nd", "rd", "types", "kinds", "ways", "percentage", "level", "levels",
 }  # fmt: skip
 MAX_PHRASE_WORDS = 9
 #: Share of a metric's name words that a phrase must contain for the metric to be proposed.
@@ -194,3 +194,30 @@ def suggest_figures(body_html: str, metrics) -> list[Suggestion]:
     for suggestion in suggestions:
         suggestion.metric, suggestion.score = match_metric(suggestion.phrase, metrics)
     return suggestions
+
+
+@dataclass
+class Score:
+    """How suggestions compare with the figures a text really reports (metric slug → value)."""
+
+    found: int
+    correct: int
+    wrong: list[Suggestion]
+    missed: dict
+
+    @property
+    def expected(self) -> int:
+        return self.correct + len(self.missed)
+
+
+def score_suggestions(suggestions: list[Suggestion], expected: dict) -> Score:
+    """A suggestion is correct when it proposes the right metric with the right value."""
+    remaining = dict(expected)
+    wrong = []
+    for suggestion in suggestions:
+        slug = getattr(suggestion.metric, "slug", None)
+        if slug in remaining and remaining[slug] == suggestion.value:
+            del remaining[slug]
+        else:
+            wrong.append(suggestion)
+    return Score(len(suggestions), len(suggestions) - len(wrong), wrong, remaining)
