@@ -9,7 +9,7 @@ import re
 import secrets
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -48,6 +48,12 @@ class CsvAdminMixin:
     csv_exporter = None
     csv_columns: list[str] = []
     csv_filename = "export.csv"
+
+    actions = ["export_selected_csv"]
+
+    @admin.action(description="Export selected as CSV", permissions=["view"])
+    def export_selected_csv(self, request, queryset):
+        return self.csv_response(type(self).csv_exporter(queryset))
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name

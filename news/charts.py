@@ -58,10 +58,9 @@ def _finish(chart, label: str) -> str:
     svg = chart.render(is_unicode=True)
     svg = _COMMENT.sub("", _SCRIPT.sub("", svg))
     svg = svg.replace(
-        "<svg ",
-        f'<svg role="img" aria-label="{escape(label)}" focusable="false" class="chart" ',
-        1,
+        "<svg ", f'<svg role="img" aria-label="{escape(label)}" focusable="false" ', 1
     )
+    svg = svg.replace('class="pygal-chart"', 'class="pygal-chart chart"', 1)
     return mark_safe(svg)  # noqa: S308 - pygal escapes every label and value it draws
 
 

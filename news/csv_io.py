@@ -12,7 +12,7 @@ and the admin's upload → preview → confirm screens.
 import csv
 import io
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -264,9 +264,9 @@ def _check_city_row(line: int, row: dict) -> tuple[list[RowError], dict]:
     return errors, values
 
 
-def export_cities(cities: Iterable[City] | None = None) -> str:
-    """The cities as CSV text, in the format import_cities reads."""
-    cities = City.objects.order_by("slug") if cities is None else cities
+def export_cities(cities=None) -> str:
+    """The cities (a queryset; all by default) as CSV text, in the format import_cities reads."""
+    cities = (City.objects.all() if cities is None else cities).order_by("slug")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CITY_COLUMNS)

@@ -87,3 +87,13 @@ def test_change_list_links_to_import_and_export_and_export_parses(admin_client):
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [row["slug"] for row in rows] == ["baotou"]
+
+
+def test_export_selected_action_writes_only_the_chosen_rows(admin_client):
+    chosen = CityFactory(slug="baotou")
+    CityFactory(slug="hefei")
+    response = admin_client.post(
+        "/admin/news/city/", {"action": "export_selected_csv", "_selected_action": [chosen.pk]}
+    )
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [row["slug"] for row in rows] == ["baotou"]

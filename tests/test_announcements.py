@@ -75,3 +75,7 @@ def test_programme_page_lists_cities_by_status_with_counts(client, designations)
     html = client.get("/programmes/pilot/").content.decode()
     assert "1 city — pilot" in html and "1 city — revoked" in html
     assert "/announcements/?programme=pilot&amp;status=revoked" in html
+    demonstration = client.get("/programmes/demonstration/").content.decode()
+    assert "2 cities — approved" in demonstration
+    story = ArticleFactory._meta.model.objects.get(title="Baotou named a demonstration city")
+    assert f'<a href="{story.get_absolute_url()}">announcement</a>' in demonstration

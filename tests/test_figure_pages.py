@@ -238,3 +238,16 @@ def test_city_and_metric_pages_run_a_fixed_number_of_queries(client, django_asse
         client.get("/cities/c0/")
     with django_assert_max_num_queries(METRIC_PAGE_MAX_QUERIES):
         client.get("/metrics/experts/", {"period": "2020"})
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/cities/baotou/", "/metrics/", "/metrics/experts/", "/metrics/experts/?period=1999",
+     "/announcements/?province=Anhui", "/news/2000/01/01/baotou-story/"],
+)  # fmt: skip
+def test_figure_pages_are_well_formed_html(client, experts, url):
+    import html5lib
+
+    response = client.get(url, follow=True)
+    html5lib.HTMLParser(strict=True).parse(response.content.decode())
+    assert b'<main id="main"' in response.content
