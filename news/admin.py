@@ -1,8 +1,10 @@
 """The editors' interface: every model, with the lists, filters and inlines a newsroom needs."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.db import transaction
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from taggit.models import Tag
@@ -11,7 +13,7 @@ from . import csv_io
 from .admin_csv import CsvAdminMixin
 from .admin_figures import FigureSuggestionsAdminMixin
 from .models import Article, City, Designation, Metric, MetricValue, Programme
-from .services import delete_city
+from .services import CityRecordError, delete_city, merge_cities
 
 
 class MetricValueInline(admin.TabularInline):
@@ -64,6 +66,15 @@ class CityAdminForm(forms.ModelForm):
         return code
 
 
+class CityMergeForm(forms.Form):
+    into = forms.ModelChoiceField(
+        queryset=City.objects.order_by("name", "name_zh"),
+        label="Merge into",
+        help_text="The city that keeps its record; the selected cities' articles, designations "
+        "and figures move to it.",
+    )
+
+
 @admin.register(City)
 class CityAdmin(CsvAdminMixin, admin.ModelAdmin):
     form = CityAdminForm
@@ -76,6 +87,34 @@ class CityAdmin(CsvAdminMixin, admin.ModelAdmin):
     csv_exporter = staticmethod(csv_io.export_cities)
     csv_columns = csv_io.CITY_COLUMNS
     csv_filename = "cities.csv"
+
+    actions = [*CsvAdminMixin.actions, "merge_into_another_city"]
+
+    @admin.action(description="Merge selected cities into another city", permissions=["delete"])
+    def merge_into_another_city(self, request, queryset):
+        """Re-point the selected cities' articles, designations and figures, then delete them."""
+        form = CityMergeForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            into = form.cleaned_data["into"]
+            sources = [city for city in queryset if city.pk != into.pk]
+            try:
+                with transaction.atomic():
+                    for city in sources:
+                        merge_cities(source=city, into=into, by=request.user)
+            except CityRecordError as error:
+                self.message_user(request, f"Nothing was merged. {error}", messages.ERROR)
+            else:
+                self.message_user(request, f"Merged {len(sources)} city(ies) into {into}.")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Merge cities",
+            "cities": queryset,
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/news/city_merge.html", context)
 
     def get_deleted_objects(self, objs, request):
         """Articles about a city protect it: deleting it would silently unlink them."""

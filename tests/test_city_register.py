@@ -109,3 +109,28 @@ def test_merge_with_clashing_figures_is_refused_and_changes_nothing():
         merge_cities(source=source, into=target)
     assert list(article.cities.all()) == [source]
     assert City.objects.filter(pk=source.pk).exists()
+
+
+def test_admin_merge_action_moves_articles_then_deletes(admin_client):
+    old, new = CityFactory(name="Baotou (old record)"), CityFactory(name="Baotou")
+    article = ArticleFactory(cities=[old])
+    action = {"action": "merge_into_another_city", "_selected_action": [old.pk]}
+    page = admin_client.post("/admin/news/city/", action)
+    assert page.status_code == 200 and "Merge into" in page.content.decode()
+    assert City.objects.filter(pk=old.pk).exists()
+    response = admin_client.post("/admin/news/city/", {**action, "into": new.pk, "apply": "Merge"})
+    assert response.status_code == 302
+    assert not City.objects.filter(pk=old.pk).exists()
+    assert list(article.cities.all()) == [new]
+
+
+def test_admin_merge_with_a_clash_merges_nothing_and_says_why(admin_client):
+    first, second, target = CityFactory(), CityFactory(), CityFactory()
+    ArticleFactory(cities=[first])
+    clash = MetricValueFactory(city=second, period="2023")
+    MetricValueFactory(city=target, metric=clash.metric, period="2023")
+    action = {"action": "merge_into_another_city", "_selected_action": [first.pk, second.pk],
+              "into": target.pk, "apply": "Merge"}  # fmt: skip
+    response = admin_client.post("/admin/news/city/", action, follow=True)
+    assert "Nothing was merged" in response.content.decode()
+    assert City.objects.filter(pk__in=[first.pk, second.pk]).count() == 2
