@@ -221,3 +221,57 @@ def score_suggestions(suggestions: list[Suggestion], expected: dict) -> Score:
         else:
             wrong.append(suggestion)
     return Score(len(suggestions), len(suggestions) - len(wrong), wrong, remaining)
+
+
+_TAG = re.compile(r"(<[^>]+>)")
+
+
+def link_figures(body_html: str, figures, url_for) -> str:
+    """The body with the first mention of each recorded figure linked (to `url_for(figure)`).
+
+    Only numbers that the reader above finds as a count, whose value equals a recorded figure
+    and whose wording matches that figure's metric (or whose value is unique among the figures)
+    are linked; text already inside a link is left alone. `body_html` is sanitised HTML.
+    """
+    pending = list(figures)
+    if not pending:
+        return body_html
+    parts = _TAG.split(body_html)
+    in_link = 0
+    for index, part in enumerate(parts):
+        if part.startswith("<"):
+            name = part[1:].split(None, 1)[0].rstrip(">").lower() if len(part) > 2 else ""
+            if name == "a":
+                in_link += 1
+            elif name == "/a":
+                in_link = max(0, in_link - 1)
+            continue
+        if in_link or not pending or not part.strip():
+            continue
+        cursor, pieces = 0, []
+        for found in find_figures(html.unescape(part)):
+            same_value = [figure for figure in pending if figure.value == found.value]
+            if not same_value:
+                continue
+            chosen = None
+            if found.phrase:
+                chosen, _ = match_metric(found.phrase, [figure.metric for figure in same_value])
+                chosen = next((f for f in same_value if f.metric is chosen), None)
+            if chosen is None and len(same_value) == 1 and len(pending) > 0:
+                chosen = same_value[0] if found.number_text[0].isdigit() else None
+            if chosen is None:
+                continue
+            number = re.compile(rf"(?<![\w,.]){re.escape(found.number_text)}(?![\w,])")
+            match = number.search(part, cursor)
+            if match is None:
+                continue
+            pieces.append(part[cursor : match.start()])
+            pieces.append(
+                f'<a class="figure-link" href="{html.escape(url_for(chosen))}" '
+                f'title="{html.escape(chosen.metric.name)}">{match.group()}</a>'
+            )
+            cursor = match.end()
+            pending.remove(chosen)
+        if pieces:
+            parts[index] = "".join(pieces) + part[cursor:]
+    return "".join(parts)

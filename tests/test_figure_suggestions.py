@@ -224,3 +224,62 @@ def test_writer_without_figure_rights_cannot_open_the_screen(client, article):
 @pytest.mark.parametrize("object_id", ["999999", "abc"])
 def test_unknown_article_is_404(admin_client, object_id):
     assert admin_client.get(f"/admin/news/article/{object_id}/figures/").status_code == 404
+
+
+# --- Figures linked in the article text -------------------------------------------------------
+
+
+class Figure:
+    def __init__(self, value, name, slug):
+        self.value = Decimal(value)
+        self.metric = type("Metric", (), {"name": name, "unit": "", "slug": slug})()
+
+
+def linked(body, figures):
+    from news.figures import link_figures
+
+    return link_figures(body, figures, lambda figure: f"/metrics/{figure.metric.slug}/")
+
+
+def test_each_recorded_figure_is_linked_once_where_the_text_reports_it():
+    figures = [
+        Figure(2333, "Experts on the Innovation China platform", "experts"),
+        Figure(3, "National science popularisation education bases", "national-bases"),
+        Figure(13, "Regional science popularisation education bases", "regional-bases"),
+    ]
+    body = (
+        "<p>One of 39 cities, Baotou brought <strong>2,333 experts</strong> onto the platform "
+        "and built three national science popularization education bases and 13 regional "
+        "science popularization education bases; 2,333 is a record.</p>"
+    )
+    result = linked(body, figures)
+    assert (
+        '<strong><a class="figure-link" href="/metrics/experts/" title="Experts on the Innovation China platform">2,333</a> experts</strong>'
+        in result
+    )
+    assert (
+        '<a class="figure-link" href="/metrics/national-bases/" title="National science popularisation education bases">three</a> national'
+        in result
+    )
+    assert (
+        '<a class="figure-link" href="/metrics/regional-bases/" title="Regional science popularisation education bases">13</a> regional'
+        in result
+    )
+    assert result.count("figure-link") == 3
+    assert "One of 39 cities" in result
+
+
+def test_numbers_already_in_a_link_or_not_recorded_stay_plain():
+    figures = [Figure(514, "Certified innovation engineers", "engineers")]
+    body = '<p><a href="/x/">514 engineers</a> and 17 forums.</p>'
+    assert linked(body, figures) == body
+
+
+def test_linking_keeps_entities_and_markup_intact():
+    figures = [Figure(17, "High-end academic activities", "activities")]
+    body = "<p>R&amp;D: <em>17 high-end academic activities</em> &lt;2023&gt;.</p>"
+    assert linked(body, figures) == (
+        '<p>R&amp;D: <em><a class="figure-link" href="/metrics/activities/" '
+        'title="High-end academic activities">17</a> high-end academic activities</em> '
+        "&lt;2023&gt;.</p>"
+    )

@@ -46,3 +46,13 @@ def figures_jsonld(context, figures, name: str, description: str = "", *download
         values=figures,
         downloads=downloads,
     )
+
+
+@register.simple_tag
+def body_with_figure_links(body: str, figures):
+    """An article body (already sanitised) with each figure it reports linked to its metric page."""
+    from django.utils.safestring import mark_safe
+
+    from news.figures import link_figures
+
+    return mark_safe(link_figures(body, figures, lambda figure: figure.metric.get_absolute_url()))  # noqa: S308
