@@ -196,6 +196,8 @@ class CityDetailView(DetailView):
 # --- Figures: city charts, metric comparisons, CSV and JSON beside every chart -------------------
 
 METRIC_ARTICLES_SHOWN = 20
+#: The metric page's chart draws at most this many cities (the table lists them all).
+CHART_MAX_BARS = 30
 
 
 def csv_response(header: list[str], rows, filename: str) -> HttpResponse:
@@ -337,10 +339,12 @@ def metric_detail(request, slug: str):
             metric_name=metric.name,
             unit=metric.unit,
             period=period,
-            rows=[(row["city"].display_name, row["value"]) for row in rows],
+            rows=[(row["city"].display_name, row["value"]) for row in rows[:CHART_MAX_BARS]],
         )
         if rows
         else "",
+        "chart_is_partial": len(rows) > CHART_MAX_BARS,
+        "chart_max_bars": CHART_MAX_BARS,
         "csv_url": f"{request.path}?{urlencode({'period': period, 'format': 'csv'})}"
         if period
         else "",

@@ -79,3 +79,22 @@ def test_programme_page_lists_cities_by_status_with_counts(client, designations)
     assert "2 cities — approved" in demonstration
     story = ArticleFactory._meta.model.objects.get(title="Baotou named a demonstration city")
     assert f'<a href="{story.get_absolute_url()}">announcement</a>' in demonstration
+
+
+#: Announcements: count, one page of designations with programme, city and article, plus the
+#: filter form's programmes and provinces. Guards against one query per row.
+ANNOUNCEMENTS_MAX_QUERIES = 6
+
+
+def test_filtered_announcements_run_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries
+):
+    from news.views import ANNOUNCEMENTS_PAGE_SIZE
+
+    programme = ProgrammeFactory(slug="big")
+    for _ in range(ANNOUNCEMENTS_PAGE_SIZE + 5):
+        DesignationFactory(programme=programme, city=CityFactory(province="Anhui"),
+                           source_article=ArticleFactory())  # fmt: skip
+    with django_assert_max_num_queries(ANNOUNCEMENTS_MAX_QUERIES):
+        response = client.get("/announcements/", {"programme": "big", "province": "Anhui"})
+    assert len(response.context["designations"]) == ANNOUNCEMENTS_PAGE_SIZE

@@ -251,3 +251,17 @@ def test_figure_pages_are_well_formed_html(client, experts, url):
     response = client.get(url, follow=True)
     html5lib.HTMLParser(strict=True).parse(response.content.decode())
     assert b'<main id="main"' in response.content
+
+
+def test_metric_chart_draws_the_top_cities_and_the_table_lists_all(client):
+    from news.views import CHART_MAX_BARS
+
+    metric = MetricFactory(slug="experts")
+    for index in range(CHART_MAX_BARS + 3):
+        MetricValueFactory(metric=metric, city=CityFactory(name=f"City {index:02d}"), value=index)
+    html = client.get("/metrics/experts/").content.decode()
+    label = re.search(r'<svg [^>]*aria-label="([^"]*)"', html).group(1)
+    assert "City 32: 32" in label and "City 02: 2" not in label
+    assert f"the top {CHART_MAX_BARS} of {CHART_MAX_BARS + 3} cities" in html
+    ranking = next(t for t in tables(html) if t[0][0] == "Rank")
+    assert len(ranking) == CHART_MAX_BARS + 4
