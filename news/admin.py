@@ -1,11 +1,19 @@
 """The editors' interface: every model, with the lists, filters and inlines a newsroom needs."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.db import transaction
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from taggit.models import Tag
 
+from . import csv_io
+from .admin_csv import CsvAdminMixin
+from .admin_figures import FigureSuggestionsAdminMixin
 from .models import Article, City, Designation, Metric, MetricValue, Programme
+from .services import CityRecordError, delete_city, merge_cities
 
 
 class MetricValueInline(admin.TabularInline):
@@ -39,13 +47,96 @@ class DesignationInline(admin.TabularInline):
     autocomplete_fields = ["city", "programme", "source_article"]
 
 
+class CityAdminForm(forms.ModelForm):
+    class Meta:
+        model = City
+        fields = [
+            "name", "name_zh", "slug", "province", "level", "division_code", "summary", "image",
+            "image_alt", "is_featured",
+        ]  # fmt: skip
+
+    def clean_division_code(self):
+        code = self.cleaned_data.get("division_code") or None
+        if code:
+            owner = City.objects.exclude(pk=self.instance.pk).filter(division_code=code).first()
+            if owner is not None:
+                raise forms.ValidationError(
+                    f"Division code {code} already belongs to {owner}: each code names one city."
+                )
+        return code
+
+
+class CityMergeForm(forms.Form):
+    into = forms.ModelChoiceField(
+        queryset=City.objects.order_by("name", "name_zh"),
+        label="Merge into",
+        help_text="The city that keeps its record; the selected cities' articles, designations "
+        "and figures move to it.",
+    )
+
+
 @admin.register(City)
-class CityAdmin(admin.ModelAdmin):
+class CityAdmin(CsvAdminMixin, admin.ModelAdmin):
+    form = CityAdminForm
     list_display = ["name", "name_zh", "province", "level", "division_code", "is_featured"]
     list_filter = ["province", "level", "is_featured"]
     search_fields = ["name", "name_zh", "division_code", "province"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CityFiguresInline]
+    csv_importer = staticmethod(csv_io.import_cities)
+    csv_exporter = staticmethod(csv_io.export_cities)
+    csv_columns = csv_io.CITY_COLUMNS
+    csv_filename = "cities.csv"
+
+    actions = [*CsvAdminMixin.actions, "merge_into_another_city"]
+
+    @admin.action(description="Merge selected cities into another city", permissions=["delete"])
+    def merge_into_another_city(self, request, queryset):
+        """Re-point the selected cities' articles, designations and figures, then delete them."""
+        form = CityMergeForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            into = form.cleaned_data["into"]
+            sources = [city for city in queryset if city.pk != into.pk]
+            try:
+                with transaction.atomic():
+                    for city in sources:
+                        merge_cities(source=city, into=into, by=request.user)
+            except CityRecordError as error:
+                self.message_user(request, f"Nothing was merged. {error}", messages.ERROR)
+            else:
+                self.message_user(request, f"Merged {len(sources)} city(ies) into {into}.")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Merge cities",
+            "cities": queryset,
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/news/city_merge.html", context)
+
+    def get_deleted_objects(self, objs, request):
+        """Articles about a city protect it: deleting it would silently unlink them."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for city in objs:
+            for article in city.articles.order_by("title"):
+                protected.append(
+                    format_html(
+                        'Article: <a href="{}">{}</a> (remove {} from it, or merge the city, first)',
+                        reverse("admin:news_article_change", args=[article.pk]),
+                        article.title,
+                        city.display_name,
+                    )
+                )
+        return deleted, counts, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        delete_city(city=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for city in queryset:
+            delete_city(city=city, by=request.user)
 
 
 @admin.register(Programme)
@@ -106,7 +197,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(FigureSuggestionsAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "title",
@@ -150,9 +241,13 @@ class MetricAdmin(admin.ModelAdmin):
 
 
 @admin.register(MetricValue)
-class MetricValueAdmin(admin.ModelAdmin):
+class MetricValueAdmin(CsvAdminMixin, admin.ModelAdmin):
     list_display = ["metric", "city", "period", "value", "source_article", "source_note"]
     list_filter = ["metric", "period", "city__province"]
     list_select_related = ["metric", "city", "source_article"]
     search_fields = ["metric__name", "city__name", "city__name_zh", "period"]
     autocomplete_fields = ["metric", "city", "source_article"]
+    csv_importer = staticmethod(csv_io.import_metric_values)
+    csv_exporter = staticmethod(csv_io.export_metric_values)
+    csv_columns = csv_io.METRIC_VALUE_COLUMNS
+    csv_filename = "metric-values.csv"

@@ -366,6 +366,9 @@ class Metric(models.Model):
             self.slug = unique_slug(Metric, self.name, instance_pk=self.pk)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("news:metric-detail", kwargs={"slug": self.slug})
+
 
 class MetricValue(models.Model):
     """One figure: a metric's value for a city and period, always with its source."""

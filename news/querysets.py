@@ -49,6 +49,10 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class CityQuerySet(models.QuerySet):
+    def provinces(self) -> list[str]:
+        """Every province that has a city, in alphabetical order (one query)."""
+        return list(self.order_by("province").values_list("province", flat=True).distinct())
+
     def by_province(self):
         return self.order_by("province", "name", "name_zh")
 
@@ -68,10 +72,41 @@ class DesignationQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-announced_on", "programme__name", "city__name")
 
+    def filtered(self, *, programme=None, status=None, province=None, year=None):
+        """Apply the announcements list filters; each given filter narrows the result."""
+        queryset = self
+        if programme is not None:
+            queryset = queryset.filter(programme=programme)
+        if status:
+            queryset = queryset.filter(status=status)
+        if province:
+            queryset = queryset.filter(city__province=province)
+        if year:
+            queryset = queryset.filter(announced_on__year=year)
+        return queryset
+
 
 class MetricValueQuerySet(models.QuerySet):
     def with_listing_data(self):
         return self.select_related("metric", "city", "source_article")
+
+    def shown_to_public(self):
+        """Values the public may see: sourced to a public article, or carrying a source note.
+
+        A value whose only source is an unpublished article stays hidden with that article.
+        """
+        from .models import Article
+
+        return self.filter(
+            Q(source_article__in=Article.objects.public().values("pk")) | ~Q(source_note="")
+        )
+
+    def periods(self) -> list[str]:
+        """The distinct periods of these values, oldest first (one query)."""
+        from .periods import period_sort_key
+
+        found = self.order_by("period").values_list("period", flat=True).distinct()
+        return sorted(found, key=period_sort_key)
 
     def in_display_order(self):
         return self.order_by("metric__name", "city__name", "period")

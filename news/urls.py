@@ -34,5 +34,17 @@ urlpatterns = [
     path("programmes/<slug:slug>/", views.ProgrammeDetailView.as_view(), name="programme-detail"),
     path("cities/", views.CityListView.as_view(), name="city-list"),
     path("cities/<slug:slug>/", views.CityDetailView.as_view(), name="city-detail"),
+    path(
+        "cities/<slug:slug>/figures/<slug:metric>.csv",
+        views.city_figures_csv,
+        name="city-figures-csv",
+    ),
+    path("metrics/", views.MetricListView.as_view(), name="metric-list"),
+    path("metrics/<slug:slug>/", views.metric_detail, name="metric-detail"),
+    path(
+        "metrics/<slug:slug>/metadata.json",
+        views.metric_metadata_json,
+        name="metric-metadata",
+    ),
     path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
 ]

@@ -1,16 +1,22 @@
 """Public pages: thin views that parse input, ask a queryset, and render."""
 
+import csv
 from itertools import groupby
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from .forms import ArticleFilterForm
-from .models import Article, City, Designation, MetricValue, Programme
+from .charts import ranking_chart, series_chart
+from .csv_io import format_number
+from .forms import ArticleFilterForm, DesignationFilterForm, MetricPeriodForm
+from .linked_data import metric_metadata, source_of
+from .models import Article, City, Designation, Metric, MetricValue, Programme
+from .periods import period_sort_key
 
 NEWS_PAGE_SIZE = 20
 ANNOUNCEMENTS_PAGE_SIZE = 50
@@ -95,14 +101,28 @@ def article_detail(request, year: int, month: int, day: int, slug: str):
 
 
 class AnnouncementListView(ListView):
-    """Designations, newest first, each labelled with its programme and announcing article."""
+    """Designations, newest first, filtered by programme, status, province and year."""
 
     template_name = "news/announcement_list.html"
     context_object_name = "designations"
     paginate_by = ANNOUNCEMENTS_PAGE_SIZE
 
+    def get(self, request, *args, **kwargs):
+        self.form = DesignationFilterForm(request.GET or None)
+        response = super().get(request, *args, **kwargs)
+        if self.form.is_bound and not self.form.is_valid():
+            response.status_code = 400
+        return response
+
     def get_queryset(self):
-        return Designation.objects.with_listing_data().newest_first()
+        if self.form.is_bound and not self.form.is_valid():
+            return Designation.objects.none()
+        filters = self.form.filters() if self.form.is_bound else {}
+        return Designation.objects.filtered(**filters).with_listing_data().newest_first()
+
+    def get_context_data(self, **kwargs):
+        active = self.form.active_filters() if self.form.is_bound and self.form.is_valid() else {}
+        return super().get_context_data(form=self.form, active_filters=active, **kwargs)
 
 
 class ProgrammeListView(ListView):
@@ -160,15 +180,205 @@ class CityDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         city = self.object
+        figures = list(city.metric_values.shown_to_public().with_listing_data().in_display_order())
         context.update(
             articles=Article.objects.public()
             .for_city(city)
             .newest_first()
             .with_listing_data()[:NEWS_PAGE_SIZE],
             designations=city.designations.with_listing_data().newest_first(),
-            figures=city.metric_values.with_listing_data().in_display_order(),
+            figures=figures,
+            series=city_series(city, figures),
         )
         return context
+
+
+# --- Figures: city charts, metric comparisons, CSV and JSON beside every chart -------------------
+
+METRIC_ARTICLES_SHOWN = 20
+#: The metric page's chart draws at most this many cities (the table lists them all).
+CHART_MAX_BARS = 30
+
+
+def csv_response(header: list[str], rows, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    writer = csv.writer(response, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
+
+
+def series_rows(values) -> list[dict]:
+    """The table beside a city chart (and its CSV): one row per period."""
+    return [
+        {"period": value.period, "value": value.value, "source": source_of(value)}
+        for value in sorted(values, key=lambda value: period_sort_key(value.period))
+    ]
+
+
+def city_series(city, figures) -> list[dict]:
+    """One chart and table per metric, from the city's figures already fetched in one query."""
+    series = []
+    for _, group in groupby(figures, key=lambda value: value.metric_id):
+        values = list(group)
+        metric = values[0].metric
+        rows = series_rows(values)
+        series.append(
+            {
+                "metric": metric,
+                "rows": rows,
+                "chart": series_chart(
+                    metric_name=metric.name,
+                    unit=metric.unit,
+                    city_name=city.display_name,
+                    points=[(row["period"], row["value"]) for row in rows],
+                ),
+                "csv_url": reverse(
+                    "news:city-figures-csv", kwargs={"slug": city.slug, "metric": metric.slug}
+                ),
+            }
+        )
+    return series
+
+
+def city_figures_csv(request, slug: str, metric: str):
+    """Exactly the table beside one chart on the city page, as CSV."""
+    city = get_object_or_404(City, slug=slug)
+    metric = get_object_or_404(Metric, slug=metric)
+    values = city.metric_values.shown_to_public().filter(metric=metric).with_listing_data()
+    rows = series_rows(values)
+    if not rows:
+        raise Http404("No figures for this city and metric.")
+    return csv_response(
+        ["period", "value", "unit", "source", "source_url"],
+        (
+            [
+                row["period"],
+                format_number(row["value"]),
+                metric.unit,
+                row["source"]["title"] or row["source"]["note"],
+                request.build_absolute_uri(row["source"]["url"]) if row["source"]["url"] else "",
+            ]
+            for row in rows
+        ),
+        f"{city.slug}-{metric.slug}.csv",
+    )
+
+
+class MetricListView(ListView):
+    template_name = "news/metric_list.html"
+    context_object_name = "metrics"
+
+    def get_queryset(self):
+        shown = MetricValue.objects.shown_to_public().values("pk")
+        return Metric.objects.annotate(
+            city_count=Count("values__city", filter=Q(values__in=shown), distinct=True),
+            value_count=Count("values", filter=Q(values__in=shown), distinct=True),
+        ).order_by("name")
+
+
+def ranked_rows(values) -> list[dict]:
+    """Cities by value, largest first; equal values share a rank (1, 2, 2, 4)."""
+    rows, rank, previous = [], 0, None
+    for position, value in enumerate(values, start=1):
+        if value.value != previous:
+            rank, previous = position, value.value
+        rows.append(
+            {"rank": rank, "city": value.city, "value": value.value, "source": source_of(value)}
+        )
+    return rows
+
+
+def metric_detail(request, slug: str):
+    """/metrics/<slug>/: cities ranked on one metric for a chosen period, with CSV and JSON."""
+    metric = get_object_or_404(Metric, slug=slug)
+    shown = MetricValue.objects.shown_to_public().filter(metric=metric)
+    periods = shown.periods()
+    form = MetricPeriodForm(request.GET or None, periods=periods)
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status, period, want_csv = 400, None, False
+    else:
+        data = form.cleaned_data if form.is_bound else {}
+        period = data.get("period") or (periods[-1] if periods else None)
+        want_csv = data.get("format") == "csv"
+    values = (
+        shown.filter(period=period).with_listing_data().order_by("-value", "city__name")
+        if period
+        else MetricValue.objects.none()
+    )
+    rows = ranked_rows(values)
+    if want_csv:
+        return csv_response(
+            ["rank", "city", "province", "value", "unit", "period", "source", "source_url"],
+            (
+                [
+                    row["rank"],
+                    row["city"].display_name,
+                    row["city"].province,
+                    format_number(row["value"]),
+                    metric.unit,
+                    period,
+                    row["source"]["title"] or row["source"]["note"],
+                    request.build_absolute_uri(row["source"]["url"])
+                    if row["source"]["url"]
+                    else "",
+                ]
+                for row in rows
+            ),
+            f"{metric.slug}-{period}.csv",
+        )
+    context = {
+        "metric": metric,
+        "form": form,
+        "period": period,
+        "periods": periods,
+        "rows": rows,
+        "chart": ranking_chart(
+            metric_name=metric.name,
+            unit=metric.unit,
+            period=period,
+            rows=[(row["city"].display_name, row["value"]) for row in rows[:CHART_MAX_BARS]],
+        )
+        if rows
+        else "",
+        "chart_is_partial": len(rows) > CHART_MAX_BARS,
+        "chart_max_bars": CHART_MAX_BARS,
+        "csv_url": f"{request.path}?{urlencode({'period': period, 'format': 'csv'})}"
+        if period
+        else "",
+        "values": values,
+        "articles": Article.objects.public()
+        .filter(figures__metric=metric)
+        .distinct()
+        .newest_first()
+        .with_listing_data()[:METRIC_ARTICLES_SHOWN],
+    }
+    return render(request, "news/metric_detail.html", context, status=status)
+
+
+def metric_metadata_json(request, slug: str):
+    """The metric's definition, unit, periods and sources as JSON, beside its chart."""
+    metric = get_object_or_404(Metric, slug=slug)
+    shown = MetricValue.objects.shown_to_public().filter(metric=metric)
+    articles = Article.objects.public().filter(figures__metric=metric).distinct().newest_first()
+    notes = (
+        shown.exclude(source_note="")
+        .order_by("source_note")
+        .values_list("source_note", flat=True)
+        .distinct()
+    )
+    data = metric_metadata(
+        request=request,
+        metric=metric,
+        periods=shown.periods(),
+        sources=[(article.title, article.get_absolute_url()) for article in articles],
+        notes=list(notes),
+        city_count=shown.values("city").distinct().count(),
+        value_count=shown.count(),
+    )
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
 
 
 class TagDetailView(ListView):

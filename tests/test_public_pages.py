@@ -49,7 +49,10 @@ def test_article_page_shows_breadcrumb_dates_body_links_and_figures(client, baot
     assert 'aria-label="Breadcrumb"' in html and ">News</a>" in html
     assert "<h1>Baotou among demonstration cities</h1>" in html
     assert "Updated: <time" in html and "2023-07-04" in html
-    assert "<strong>2,333 experts</strong>" in html
+    assert (
+        '<strong><a class="figure-link" href="/metrics/experts-on-the-platform/" '
+        'title="Experts on the platform">2,333</a> experts</strong>'
+    ) in html
     assert 'href="/cities/baotou/"' in html
     assert 'href="/programmes/innovation-driven-demonstration-cities-2023-2025/"' in html
     assert 'href="/tags/innovation/"' in html

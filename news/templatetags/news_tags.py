@@ -32,3 +32,27 @@ def query_with(context, **changes) -> str:
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def figures_jsonld(context, figures, name: str, description: str = "", *downloads):
+    """The page's figures as schema.org JSON-LD (Dataset and Observations); see linked_data."""
+    from news.linked_data import figures_jsonld as build
+
+    return build(
+        request=context["request"],
+        name=name,
+        description=description,
+        values=figures,
+        downloads=downloads,
+    )
+
+
+@register.simple_tag
+def body_with_figure_links(body: str, figures):
+    """An article body (already sanitised) with each figure it reports linked to its metric page."""
+    from django.utils.safestring import mark_safe
+
+    from news.figures import link_figures
+
+    return mark_safe(link_figures(body, figures, lambda figure: figure.metric.get_absolute_url()))  # noqa: S308

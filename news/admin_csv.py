@@ -1,0 +1,129 @@
+"""Admin CSV import (upload → preview → confirm) and export for cities and metric values.
+
+The uploaded file is kept in the default storage between the preview and the confirmation, so
+any app server behind a load balancer can finish an import another one previewed. Confirming
+checks the file again against the database as it is then, and writes all of it or nothing.
+"""
+
+import re
+import secrets
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+#: How many rows of each kind the preview lists (the counts always cover the whole file).
+PREVIEW_ROWS = 100
+#: The largest file the admin accepts; bigger files go through the management command.
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+class CsvUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file", help_text="UTF-8 CSV with a header row (a byte-order mark is fine)."
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                "The file is larger than 20 MB: import it with the management command instead."
+            )
+        return upload
+
+
+class CsvAdminMixin:
+    """Adds Import CSV and Export CSV to a ModelAdmin's change list."""
+
+    change_list_template = "admin/news/csv_change_list.html"
+    #: news.csv_io functions, set by the ModelAdmin.
+    csv_importer = None
+    csv_exporter = None
+    csv_columns: list[str] = []
+    csv_filename = "export.csv"
+
+    actions = ["export_selected_csv"]
+
+    @admin.action(description="Export selected as CSV", permissions=["view"])
+    def export_selected_csv(self, request, queryset):
+        return self.csv_response(type(self).csv_exporter(queryset))
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.csv_import_view),
+                name="{}_{}_import".format(*info),
+            ),
+            path(
+                "export/",
+                self.admin_site.admin_view(self.csv_export_view),
+                name="{}_{}_export".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def csv_export_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return self.csv_response(type(self).csv_exporter())
+
+    def csv_response(self, text: str) -> HttpResponse:
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}"'
+        return response
+
+    def _stored_name(self, token: str) -> str:
+        return f"imports/{self.opts.model_name}-{token}.csv"
+
+    def csv_import_view(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        importer = type(self).csv_importer
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Import {self.opts.verbose_name_plural} from CSV",
+            "columns": self.csv_columns,
+            "preview_rows": PREVIEW_ROWS,
+        }
+        form = CsvUploadForm()
+        if request.method == "POST" and "confirm" in request.POST:
+            token = request.POST.get("token", "")
+            name = self._stored_name(token)
+            if not TOKEN.match(token) or not default_storage.exists(name):
+                messages.error(
+                    request, "That import has expired or is unknown: upload the file again."
+                )
+                return redirect(request.path)
+            with default_storage.open(name, "rb") as stored:
+                data = stored.read()
+            result = importer(data=data, by=request.user)
+            if result.ok:
+                default_storage.delete(name)
+                messages.success(request, f"Import finished: {result.summary()}")
+                return redirect(
+                    reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+                )
+            context.update(result=result, token=token, form=form)
+            return TemplateResponse(request, "admin/news/csv_import.html", context, status=400)
+        if request.method == "POST":
+            form = CsvUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                data = form.cleaned_data["file"].read()
+                result = importer(data=data, dry_run=True, by=request.user)
+                token = ""
+                if result.ok:
+                    token = secrets.token_hex(16)
+                    default_storage.save(self._stored_name(token), ContentFile(data))
+                context.update(result=result, token=token)
+        context["form"] = form
+        return TemplateResponse(request, "admin/news/csv_import.html", context)
