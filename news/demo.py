@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from .models import Article, City, Designation, Metric, MetricValue, Programme
+from .services import process_hero_image
 
 DEMO_NOTE = "Demo data: invented for illustration, not a real figure."
 
@@ -319,6 +320,8 @@ def upsert_article(*, slug, cities, programmes, city_slugs, programme_slugs, tag
         article.hero_caption = "An illustration generated for the demo site."
         article.hero_credit = "Image: cityinno demo"
         article.save()
+    if article.hero_image and not article.hero_renditions:
+        process_hero_image(article=article)
     return article
 
 

@@ -4,13 +4,15 @@ from itertools import groupby
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from .forms import ArticleFilterForm
-from .models import Article, City, Designation, MetricValue, Programme
+from .models import Article, ArticleRedirect, City, Designation, MetricValue, Programme
 
 NEWS_PAGE_SIZE = 20
 ANNOUNCEMENTS_PAGE_SIZE = 50
@@ -76,22 +78,81 @@ class ArticleListView(ListView):
 
 
 def article_detail(request, year: int, month: int, day: int, slug: str):
-    article = get_object_or_404(
-        Article.objects.public().select_related("author").prefetch_related("tags"), slug=slug
+    """A public article, or a withdrawn one with its notice; old addresses answer with a 301."""
+    article = (
+        Article.objects.reachable()
+        .select_related("author")
+        .prefetch_related("tags", "change_notes")
+        .filter(slug=slug)
+        .first()
     )
+    if article is None:
+        moved = ArticleRedirect.objects.filter(
+            old_path=request.path, article__in=Article.objects.reachable()
+        ).select_related("article")
+        if moved := moved.first():
+            return redirect(moved.article, permanent=True)
+        raise Http404("No article at this address.")
     if (year, month, day) != (article.url_date.year, article.url_date.month, article.url_date.day):
         return redirect(article, permanent=True)
+    return render(request, "news/article_detail.html", article_context(article))
+
+
+@never_cache
+def article_preview(request, pk: int):
+    """Staff see any article as the public would, marked as a preview; everyone else a 404."""
+    if not (request.user.is_active and request.user.is_staff):
+        raise Http404("No article at this address.")
+    article = get_object_or_404(
+        Article.objects.select_related("author").prefetch_related("tags", "change_notes"), pk=pk
+    )
+    if not request.user.has_perm("news.view_article"):
+        raise Http404("No article at this address.")
+    response = render(
+        request, "news/article_detail.html", {**article_context(article), "is_preview": True}
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def article_context(article: Article) -> dict:
     list_url = reverse("news:article-list")
     is_news = article.kind == Article.Kind.NEWS
-    context = {
+    return {
         "article": article,
         "section_label": "News" if is_news else article.get_kind_display(),
         "section_url": list_url if is_news else f"{list_url}?{urlencode({'kind': article.kind})}",
         "cities": article.cities.order_by("name"),
         "programmes": article.programmes.order_by("name"),
         "figures": article.figures.with_listing_data().in_display_order(),
+        "change_notes": list(article.change_notes.all()),
+        "hero": hero_sources(article),
     }
-    return render(request, "news/article_detail.html", context)
+
+
+def hero_sources(article: Article) -> dict | None:
+    """srcset strings for the hero's stored renditions (WebP first, JPEG as the fallback)."""
+    if not article.hero_image:
+        return None
+    from django.core.files.storage import default_storage
+
+    by_type: dict[str, list] = {}
+    for item in article.hero_renditions or []:
+        by_type.setdefault(item["type"], []).append(item)
+    jpegs = sorted(by_type.get("image/jpeg", []), key=lambda item: item["width"])
+
+    def srcset(items):
+        return ", ".join(f"{default_storage.url(item['name'])} {item['width']}w" for item in items)
+
+    fallback = jpegs[len(jpegs) // 2] if jpegs else None
+    return {
+        "webp_srcset": srcset(sorted(by_type.get("image/webp", []), key=lambda i: i["width"])),
+        "jpeg_srcset": srcset(jpegs),
+        "src": default_storage.url(fallback["name"]) if fallback else article.hero_image.url,
+        "width": fallback["width"] if fallback else article.hero_width,
+        "height": fallback["height"] if fallback else article.hero_height,
+        "sizes": "(min-width: 60em) 50em, 100vw",
+    }
 
 
 class AnnouncementListView(ListView):
