@@ -390,7 +390,9 @@ class ArticleAdmin(admin.ModelAdmin):
         if not services.may_take(request.user, transition, article):
             raise PermissionDenied
         step = services.TRANSITIONS[transition]
-        form = WorkflowForm(request.POST or None, transition=transition)
+        form = WorkflowForm(
+            request.POST if request.method == "POST" else None, transition=transition
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 services.TRANSITION_FUNCTIONS[transition](
