@@ -123,3 +123,29 @@ def delete_files(name: str | None, renditions: list[dict] | None) -> None:
     for path in [name, *[item["name"] for item in renditions or []]]:
         if path and default_storage.exists(path):
             default_storage.delete(path)
+
+
+def picture_sources(article, *, sizes: str) -> dict | None:
+    """What a <picture> needs from an article's stored renditions: WebP first, JPEG fallback."""
+    if not article.hero_image:
+        return None
+    by_type: dict[str, list] = {}
+    for item in article.hero_renditions or []:
+        by_type.setdefault(item["type"], []).append(item)
+    for items in by_type.values():
+        items.sort(key=lambda item: item["width"])
+
+    def srcset(items):
+        return ", ".join(f"{default_storage.url(item['name'])} {item['width']}w" for item in items)
+
+    jpegs = by_type.get("image/jpeg", [])
+    fallback = jpegs[len(jpegs) // 2] if jpegs else None
+    return {
+        "webp_srcset": srcset(by_type.get("image/webp", [])),
+        "jpeg_srcset": srcset(jpegs),
+        "src": default_storage.url(fallback["name"]) if fallback else article.hero_image.url,
+        "width": fallback["width"] if fallback else article.hero_width,
+        "height": fallback["height"] if fallback else article.hero_height,
+        "sizes": sizes,
+        "alt": article.hero_alt,
+    }

@@ -126,32 +126,6 @@ def article_context(article: Article) -> dict:
         "programmes": article.programmes.order_by("name"),
         "figures": article.figures.with_listing_data().in_display_order(),
         "change_notes": list(article.change_notes.all()),
-        "hero": hero_sources(article),
-    }
-
-
-def hero_sources(article: Article) -> dict | None:
-    """srcset strings for the hero's stored renditions (WebP first, JPEG as the fallback)."""
-    if not article.hero_image:
-        return None
-    from django.core.files.storage import default_storage
-
-    by_type: dict[str, list] = {}
-    for item in article.hero_renditions or []:
-        by_type.setdefault(item["type"], []).append(item)
-    jpegs = sorted(by_type.get("image/jpeg", []), key=lambda item: item["width"])
-
-    def srcset(items):
-        return ", ".join(f"{default_storage.url(item['name'])} {item['width']}w" for item in items)
-
-    fallback = jpegs[len(jpegs) // 2] if jpegs else None
-    return {
-        "webp_srcset": srcset(sorted(by_type.get("image/webp", []), key=lambda i: i["width"])),
-        "jpeg_srcset": srcset(jpegs),
-        "src": default_storage.url(fallback["name"]) if fallback else article.hero_image.url,
-        "width": fallback["width"] if fallback else article.hero_width,
-        "height": fallback["height"] if fallback else article.hero_height,
-        "sizes": "(min-width: 60em) 50em, 100vw",
     }
 
 
