@@ -6,6 +6,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 from PIL import Image
 
 from news.models import Article
@@ -47,6 +48,10 @@ def browser(monkeypatch):
         )
         yield browser
         browser.close()
+        # The test's ORM calls ran while Playwright's loop was active, which gives them their
+        # own connection objects; close them here, in that same context, so the test
+        # database can be dropped at the end of the run.
+        connections.close_all()
 
 
 @pytest.fixture
