@@ -198,3 +198,30 @@ def test_editor_bulk_publish_action_publishes(client, editor):
     )
     assert response.status_code == 302
     assert Article.objects.public().count() == 2
+
+
+#: The editors' article list: a fixed number of queries however many articles there are
+#: (session, user, permissions, count, page of rows with authors, filters' programmes…).
+ADMIN_ARTICLE_LIST_MAX_QUERIES = 10
+
+
+def test_admin_article_list_runs_a_fixed_number_of_queries(
+    client, editor, django_assert_max_num_queries
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    for index in range(120):  # more than one admin page (100 rows)
+        ArticleFactory(
+            author=editor,
+            published_at=now + timedelta(days=index - 60),
+            hero_renditions=[{"width": 480, "height": 270, "type": "image/jpeg", "name": "x.jpg"}],
+        )
+    client.force_login(editor)
+    with django_assert_max_num_queries(ADMIN_ARTICLE_LIST_MAX_QUERIES):
+        response = client.get("/admin/news/article/")
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 120
+    assert "Scheduled for" in response.content.decode()
