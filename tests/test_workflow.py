@@ -302,3 +302,32 @@ def test_audit_trail_shows_who_did_what(client, writer, editor):
     for action, who in [("Created", writer), ("Submitted for review", writer),
                         ("Published", editor), ("Unpublished", editor)]:  # fmt: skip
         assert f"<td>{action}</td><td>{who.username}</td>" in html
+
+
+def test_editor_returns_an_article_in_review_to_draft_with_a_note(writer, editor):
+    article = services.submit_for_review(article=draft(writer), by=writer)
+    with pytest.raises(services.WorkflowError):
+        services.return_to_draft(article=article, by=writer)
+    article = services.return_to_draft(article=article, by=editor, reason="Add a source.")
+    assert article.status == Article.Status.DRAFT
+    assert article.events.get(action="returned").note == "Add a source."
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"status": "draft"},
+        {"status": "withdrawn"},
+        {"status": "archived"},
+        {"published_at": START + timedelta(hours=1)},
+        {"expires_at": START - timedelta(seconds=1)},
+        {"expires_at": START + timedelta(seconds=1)},
+    ],
+)
+def test_is_public_agrees_with_the_public_queryset(fields, time_machine):
+    time_machine.move_to(START, tick=False)
+    article = ArticleFactory(**{"published_at": START - timedelta(days=1), **fields})
+    assert article.is_public == Article.objects.public().filter(pk=article.pk).exists()
+    reachable = Article.objects.reachable().filter(pk=article.pk).exists()
+    assert reachable == (article.is_public or article.is_withdrawn)
