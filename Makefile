@@ -19,6 +19,7 @@ install: $(STAMP)
 run: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py ensure_admin
+	$(RUN_ENV) $(BIN)/python manage.py ensure_roles
 	$(RUN_ENV) $(BIN)/python manage.py load_demo
 	$(MAKE) serve
 

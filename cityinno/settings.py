@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "taggit",
+    "django_prose_editor",
     "news",
 ]
 
@@ -165,3 +166,6 @@ LOGGING = {
 # --- cityinno ---------------------------------------------------------------------------------
 
 NEWS_PAGE_SIZE = 20
+# Hero image uploads: bigger files or more pixels are refused with a form error.
+IMAGE_MAX_UPLOAD_BYTES = int(os.environ.get("IMAGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 40_000_000))

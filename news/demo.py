@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from .models import Article, City, Designation, Metric, MetricValue, Programme
+from .services import process_hero_image, record_revision
 
 DEMO_NOTE = "Demo data: invented for illustration, not a real figure."
 
@@ -179,6 +180,14 @@ DEMO_ARTICLES = [
 
 BAOTOU_PUBLISHED = datetime(2023, 7, 4, 9, 0)
 
+#: One account per role, for trying the workflow locally (listed in README.md).
+DEMO_USERS = [
+    # username, role, password
+    ("writer", "Writer", "cityinno-writer"),
+    ("editor", "Editor", "cityinno-editor"),
+    ("records", "Records admin", "cityinno-records"),
+]
+
 
 def demo_image(title: str, hue: int, size=(1600, 900)) -> ContentFile:
     """A generated JPEG (bands and circles) so demo articles have real images to render."""
@@ -206,9 +215,31 @@ def aware(moment: datetime) -> datetime:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
+def ensure_demo_users() -> list:
+    """The role groups and one staff account per role; existing passwords are left alone."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+
+    from .roles import ensure_roles
+
+    ensure_roles(Group, Permission)
+    users = []
+    for username, role, password in DEMO_USERS:
+        user, created = get_user_model().objects.get_or_create(
+            username=username, defaults={"is_staff": True}
+        )
+        if created:
+            user.set_password(password)
+            user.save()
+        user.groups.add(Group.objects.get(name=role))
+        users.append(user)
+    return users
+
+
 @transaction.atomic
 def load_demo_content(*, author=None) -> dict:
     """Create or refresh every demo row; returns counts for the command to print."""
+    ensure_demo_users()
     cities = {}
     for slug, name, name_zh, province, level, code, featured, summary in CITIES:
         cities[slug], _ = City.objects.update_or_create(
@@ -288,6 +319,7 @@ def load_demo_content(*, author=None) -> dict:
         "articles": Article.objects.count(),
         "public articles": Article.objects.public().count(),
         "metric values": MetricValue.objects.count(),
+        "demo users": len(DEMO_USERS),
     }
 
 
@@ -319,6 +351,10 @@ def upsert_article(*, slug, cities, programmes, city_slugs, programme_slugs, tag
         article.hero_caption = "An illustration generated for the demo site."
         article.hero_credit = "Image: cityinno demo"
         article.save()
+    if article.hero_image and not article.hero_renditions:
+        process_hero_image(article=article)
+    if not article.revisions.exists():
+        record_revision(article=article, by=author, comment="Demo content")
     return article
 
 

@@ -214,6 +214,7 @@ class Article(models.Model):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "in_review", "In review"
         PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
         ARCHIVED = "archived", "Archived"
 
     title = models.CharField(max_length=200)
@@ -260,7 +261,19 @@ class Article(models.Model):
         max_length=200, blank=True, help_text="Where the story comes from, e.g. Baotou Daily."
     )
     source_url = models.URLField("source URL", blank=True)
-    hero_image = models.ImageField(upload_to="articles/", blank=True)
+    hero_image = models.ImageField(
+        upload_to="articles/",
+        blank=True,
+        help_text="A JPEG, PNG or WebP photo. Location and camera data are removed on upload.",
+    )
+    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_renditions = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Resized copies made once at upload: width, height, format and file name.",
+    )
     hero_alt = models.CharField(
         "hero image alt text",
         max_length=250,
@@ -285,6 +298,29 @@ class Article(models.Model):
         blank=True,
         help_text="Search result text, if not the summary.",
     )
+    last_major_update_at = models.DateTimeField(
+        "last major update",
+        null=True,
+        blank=True,
+        help_text="When the last major change (one with a public change note) was published.",
+    )
+    expires_at = models.DateTimeField(
+        "expiry time",
+        null=True,
+        blank=True,
+        help_text="Optional. At this time the article leaves the site by itself.",
+    )
+    withdrawn_at = models.DateTimeField("withdrawn at", null=True, blank=True, editable=False)
+    withdrawal_reason = models.TextField(
+        "reason for withdrawal",
+        blank=True,
+        help_text="Shown to readers on the withdrawn article's page.",
+    )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Goes up by one on every save, so a stale form cannot overwrite newer work.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
 
@@ -292,6 +328,10 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        permissions = [
+            ("publish_article", "Can publish, schedule, unpublish, archive and withdraw articles"),
+            ("edit_any_article", "Can edit articles written by other people"),
+        ]
         indexes = [
             models.Index(fields=["status", "published_at"], name="article_status_published"),
             models.Index(fields=["kind", "status", "published_at"], name="article_kind_published"),
@@ -333,11 +373,39 @@ class Article(models.Model):
     @property
     def is_public(self) -> bool:
         """The same rule as ArticleQuerySet.public(), for one article already in memory."""
+        now = timezone.now()
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= now
+            and (self.expires_at is None or self.expires_at > now)
         )
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == self.Status.WITHDRAWN
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def first_published_at(self):
+        """When the article first went (or goes) public; feeds and sitemaps use it."""
+        return self.published_at
+
+    @property
+    def updated_at(self):
+        """The editorial "Updated" time: the last major change, or first publication."""
+        return self.last_major_update_at or self.published_at
+
+    @property
+    def has_hero_renditions(self) -> bool:
+        return bool(self.hero_image and self.hero_renditions)
 
     @property
     def url_date(self):
@@ -412,3 +480,87 @@ class MetricValue(models.Model):
         # The article may still be unsaved when the figure is added inline on its form.
         if self.source_article is None and not self.source_note.strip():
             raise ValidationError("Give the figure a source: an article or a source note.")
+
+
+class ArticleRevision(models.Model):
+    """A saved copy of an article's editable content, kept on every save, never changed."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(help_text="1 for the first save, then 2, 3…")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    comment = models.CharField(max_length=300, blank=True)
+    content = models.JSONField(help_text="The article's fields as they were at this save.")
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="one_revision_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision {self.number} of {self.article_id}"
+
+
+class ChangeNote(models.Model):
+    """A public note for a major change to a published article (as GOV.UK shows them)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="change_notes")
+    changed_at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=300, help_text="What changed, for readers.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.note
+
+
+class ArticleEvent(models.Model):
+    """The audit trail: who did what to an article, and when."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        SUBMITTED = "submitted", "Submitted for review"
+        RETURNED = "returned", "Returned to draft"
+        PUBLISHED = "published", "Published"
+        SCHEDULED = "scheduled", "Scheduled"
+        UNPUBLISHED = "unpublished", "Unpublished"
+        ARCHIVED = "archived", "Archived"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        RESTORED = "restored", "Restored a revision"
+        MAJOR_CHANGE = "major_change", "Major change"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.by} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ArticleRedirect(models.Model):
+    """An address an article used to have; the detail view answers it with a 301."""
+
+    old_path = models.CharField(max_length=300, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.old_path

@@ -7,8 +7,23 @@ from django.utils import timezone
 
 class ArticleQuerySet(models.QuerySet):
     def public(self):
-        """Published and due: the single rule every public page, feed and count uses."""
-        return self.filter(status=self.model.Status.PUBLISHED, published_at__lte=timezone.now())
+        """Published, due and not expired: the single rule every public page, feed and count uses.
+
+        Scheduling and expiry need no job: the time comparison happens in every query.
+        """
+        now = timezone.now()
+        return self.filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+            status=self.model.Status.PUBLISHED,
+            published_at__lte=now,
+        )
+
+    def reachable(self):
+        """What answers at its own address: public articles and withdrawn ones (with a notice)."""
+        return self.filter(
+            Q(pk__in=self.public().values("pk"))
+            | Q(status=self.model.Status.WITHDRAWN, published_at__lte=timezone.now())
+        )
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")

@@ -29,6 +29,7 @@ urlpatterns = [
         views.article_detail,
         name="article-detail",
     ),
+    path("news/preview/<int:pk>/", views.article_preview, name="article-preview"),
     path("announcements/", views.AnnouncementListView.as_view(), name="announcement-list"),
     path("programmes/", views.ProgrammeListView.as_view(), name="programme-list"),
     path("programmes/<slug:slug>/", views.ProgrammeDetailView.as_view(), name="programme-detail"),

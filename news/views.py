@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
@@ -15,7 +16,7 @@ from .charts import ranking_chart, series_chart
 from .csv_io import format_number
 from .forms import ArticleFilterForm, DesignationFilterForm, MetricPeriodForm
 from .linked_data import metric_metadata, source_of
-from .models import Article, City, Designation, Metric, MetricValue, Programme
+from .models import Article, ArticleRedirect, City, Designation, Metric, MetricValue, Programme
 from .periods import period_sort_key
 
 NEWS_PAGE_SIZE = 20
@@ -82,22 +83,55 @@ class ArticleListView(ListView):
 
 
 def article_detail(request, year: int, month: int, day: int, slug: str):
-    article = get_object_or_404(
-        Article.objects.public().select_related("author").prefetch_related("tags"), slug=slug
+    """A public article, or a withdrawn one with its notice; old addresses answer with a 301."""
+    article = (
+        Article.objects.reachable()
+        .select_related("author")
+        .prefetch_related("tags", "change_notes")
+        .filter(slug=slug)
+        .first()
     )
+    if article is None:
+        moved = ArticleRedirect.objects.filter(
+            old_path=request.path, article__in=Article.objects.reachable()
+        ).select_related("article")
+        if moved := moved.first():
+            return redirect(moved.article, permanent=True)
+        raise Http404("No article at this address.")
     if (year, month, day) != (article.url_date.year, article.url_date.month, article.url_date.day):
         return redirect(article, permanent=True)
+    return render(request, "news/article_detail.html", article_context(article))
+
+
+@never_cache
+def article_preview(request, pk: int):
+    """Staff see any article as the public would, marked as a preview; everyone else a 404."""
+    if not (request.user.is_active and request.user.is_staff):
+        raise Http404("No article at this address.")
+    article = get_object_or_404(
+        Article.objects.select_related("author").prefetch_related("tags", "change_notes"), pk=pk
+    )
+    if not request.user.has_perm("news.view_article"):
+        raise Http404("No article at this address.")
+    response = render(
+        request, "news/article_detail.html", {**article_context(article), "is_preview": True}
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def article_context(article: Article) -> dict:
     list_url = reverse("news:article-list")
     is_news = article.kind == Article.Kind.NEWS
-    context = {
+    return {
         "article": article,
         "section_label": "News" if is_news else article.get_kind_display(),
         "section_url": list_url if is_news else f"{list_url}?{urlencode({'kind': article.kind})}",
         "cities": article.cities.order_by("name"),
         "programmes": article.programmes.order_by("name"),
         "figures": article.figures.with_listing_data().in_display_order(),
+        "change_notes": list(article.change_notes.all()),
     }
-    return render(request, "news/article_detail.html", context)
 
 
 class AnnouncementListView(ListView):

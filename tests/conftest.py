@@ -25,3 +25,45 @@ def superuser(db):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture
+def roles(db):
+    """The three role groups (a migration creates them; a flushed test database may not)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from news.roles import EDITOR, RECORDS_ADMIN, WRITER, ensure_roles
+
+    ensure_roles(Group, Permission)
+    return {name: Group.objects.get(name=name) for name in (WRITER, EDITOR, RECORDS_ADMIN)}
+
+
+def _member(roles, role: str, username: str):
+    user = UserFactory(username=username, is_staff=True)
+    user.groups.add(roles[role])
+    return user
+
+
+@pytest.fixture
+def writer(roles):
+    return _member(roles, "Writer", "wendy-writer")
+
+
+@pytest.fixture
+def other_writer(roles):
+    return _member(roles, "Writer", "walter-writer")
+
+
+@pytest.fixture
+def editor(roles):
+    return _member(roles, "Editor", "edith-editor")
+
+
+@pytest.fixture
+def second_editor(roles):
+    return _member(roles, "Editor", "eddie-editor")
+
+
+@pytest.fixture
+def records_admin(roles):
+    return _member(roles, "Records admin", "rita-records")

@@ -2,6 +2,7 @@
 accepts, edits or dismisses them (nothing is stored before that)."""
 
 import os
+from datetime import date
 from decimal import Decimal
 from io import StringIO
 
@@ -11,6 +12,7 @@ from django.core.management import call_command
 from news.figures import body_text, find_figures, score_suggestions, suggest_figures
 from news.models import Metric, MetricValue
 from tests.factories import ArticleFactory, CityFactory, MetricFactory, MetricValueFactory
+from tests.helpers import article_post_data
 
 # Sentences shaped like the reference page's, in our own words.
 LIST_SENTENCE = (
@@ -125,7 +127,7 @@ def article(db):
     baotou = CityFactory(name="Baotou", slug="baotou")
     MetricFactory(name="Experts on the Innovation China platform", slug="experts", unit="experts")
     MetricFactory(name="Scientific and technological achievements released", slug="achievements")
-    return ArticleFactory(body=ARTICLE_BODY, cities=[baotou], updated_on="2023-07-04")
+    return ArticleFactory(body=ARTICLE_BODY, cities=[baotou], updated_on=date(2023, 7, 4))
 
 
 def suggestion_post(article, rows):
@@ -137,11 +139,10 @@ def suggestion_post(article, rows):
 
 
 def test_saving_an_article_offers_its_figures_but_stores_none(admin_client, article):
-    data = {
-        "title": article.title, "slug": article.slug, "kind": "news", "summary": "s",
-        "body": ARTICLE_BODY, "status": "draft", "cities": [article.cities.get().pk],
-        "figures-TOTAL_FORMS": "0", "figures-INITIAL_FORMS": "0",
-    }  # fmt: skip
+    data = article_post_data(
+        article, summary="s", body=ARTICLE_BODY, cities=[article.cities.get().pk],
+        change_kind="major", change_note="Figures added.",
+    )  # fmt: skip
     response = admin_client.post(f"/admin/news/article/{article.pk}/change/", data, follow=True)
     html = response.content.decode()
     assert "3 figure(s) in the text are not recorded yet" in html

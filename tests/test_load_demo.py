@@ -63,3 +63,49 @@ def test_ensure_admin_creates_once_and_prints_the_login(capsys):
     call_command("ensure_admin")
     assert "already exists" in capsys.readouterr().out
     assert get_user_model().objects.get(username="admin").check_password("changed-by-owner")
+
+
+def test_load_demo_creates_one_user_per_role_and_keeps_their_passwords():
+    from django.contrib.auth import authenticate, get_user_model
+
+    call_command("load_demo")
+    for username, role in [
+        ("writer", "Writer"),
+        ("editor", "Editor"),
+        ("records", "Records admin"),
+    ]:
+        user = get_user_model().objects.get(username=username)
+        assert user.is_staff and not user.is_superuser
+        assert list(user.groups.values_list("name", flat=True)) == [role]
+    assert authenticate(username="editor", password="cityinno-editor")
+    editor = get_user_model().objects.get(username="editor")
+    editor.set_password("changed-locally-123")
+    editor.save()
+    call_command("load_demo")
+    assert authenticate(username="editor", password="changed-locally-123")
+    assert (
+        get_user_model().objects.filter(username__in=["writer", "editor", "records"]).count() == 3
+    )
+
+
+def test_demo_images_have_renditions_and_articles_have_a_first_revision():
+    call_command("load_demo")
+    call_command("load_demo")
+    article = Article.objects.get(slug="baotou-innovation-driven-demonstration-city")
+    assert {item["width"] for item in article.hero_renditions} == {480, 960, 1600}
+    assert article.revisions.count() == 1
+
+
+def test_ensure_roles_command_is_idempotent(capsys):
+    from django.contrib.auth.models import Group
+
+    call_command("ensure_roles")
+    call_command("ensure_roles")
+    assert "Roles ready" in capsys.readouterr().out
+    editor = Group.objects.get(name="Editor")
+    assert editor.permissions.filter(codename="publish_article").exists()
+    assert (
+        not Group.objects.get(name="Writer")
+        .permissions.filter(codename__in=["publish_article", "change_city", "delete_article"])
+        .exists()
+    )

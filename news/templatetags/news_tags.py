@@ -8,6 +8,14 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 register = template.Library()
 
 
+@register.inclusion_tag("includes/picture.html")
+def hero_picture(article, sizes: str = "100vw", lazy: bool = False):
+    """The article's hero as a responsive <picture> from renditions made at upload."""
+    from news.images import picture_sources
+
+    return {"picture": picture_sources(article, sizes=sizes), "lazy": lazy}
+
+
 @register.filter
 def figure(value) -> str:
     """A stored decimal as a reader writes it: 2333.0000 → 2,333; 12.5000 → 12.5."""

@@ -1,0 +1,151 @@
+"""Hero images: check uploads are real, safe-sized photos, strip their metadata, make renditions.
+
+Renditions are made once, at upload, and listed on the article (`hero_renditions`), so pages
+only print `srcset` from stored names and never touch Pillow on a request.
+"""
+
+import io
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+RENDITION_WIDTHS = (480, 960, 1600)
+RENDITION_FORMATS = (("WEBP", "webp", "image/webp"), ("JPEG", "jpg", "image/jpeg"))
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "IMAGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+
+
+def max_pixels() -> int:
+    return getattr(settings, "IMAGE_MAX_PIXELS", 40_000_000)
+
+
+def clean_upload(upload) -> ContentFile:
+    """Return the upload re-encoded without EXIF/GPS data, or raise a ValidationError.
+
+    The format is read from the file's content by Pillow, never from its name; the pixel
+    count is read from the header before any decoding, so a decompression bomb is refused
+    without being unpacked.
+    """
+    if upload.size > max_upload_bytes():
+        raise ValidationError(
+            f"The file is {upload.size / 1_048_576:.1f} MB; the limit is "
+            f"{max_upload_bytes() / 1_048_576:.0f} MB. Save a smaller version and try again.",
+            code="too_large",
+        )
+    upload.seek(0)
+    try:
+        with Image.open(upload) as probe:
+            image_format = probe.format
+            width, height = probe.size
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+        raise ValidationError(
+            "This file is not a JPEG, PNG or WebP image (whatever its name says).",
+            code="not_an_image",
+        ) from error
+    if image_format not in ACCEPTED_FORMATS:
+        raise ValidationError(
+            f"{image_format} images are not accepted; upload a JPEG, PNG or WebP.",
+            code="wrong_format",
+        )
+    if width * height > max_pixels():
+        raise ValidationError(
+            f"The image is {width} × {height} pixels; the limit is "
+            f"{max_pixels() / 1_000_000:.0f} megapixels.",
+            code="too_many_pixels",
+        )
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            image.load()
+            cleaned = ImageOps.exif_transpose(image)
+            buffer = io.BytesIO()
+            save_options = {"quality": 88} if image_format in {"JPEG", "WEBP"} else {}
+            if image_format == "JPEG" and cleaned.mode not in {"RGB", "L"}:
+                cleaned = cleaned.convert("RGB")
+            # Saving without `exif=` (and with a fresh image) drops EXIF, GPS and XMP data.
+            cleaned = _without_metadata(cleaned)
+            cleaned.save(buffer, image_format, **save_options)
+    except (OSError, SyntaxError, ValueError) as error:
+        raise ValidationError(
+            "This image is damaged and cannot be read.", code="damaged"
+        ) from error
+    stem = PurePosixPath(upload.name or "image").stem[:80] or "image"
+    return ContentFile(buffer.getvalue(), name=f"{stem}.{ACCEPTED_FORMATS[image_format]}")
+
+
+def _without_metadata(image: Image.Image) -> Image.Image:
+    """A copy that carries pixels (and PNG transparency) but no EXIF, GPS, XMP or comments."""
+    fresh = image.copy()
+    fresh.info = {key: value for key, value in image.info.items() if key == "transparency"}
+    return fresh
+
+
+def make_renditions(name: str) -> tuple[list[dict], tuple[int, int]]:
+    """Resized WebP and JPEG copies of a stored image, no wider than the original.
+
+    Returns the renditions and the original's (width, height).
+    """
+    renditions = []
+    with default_storage.open(name) as stored, Image.open(stored) as image:
+        image.load()
+        size = image.size
+        stem = PurePosixPath(name)
+        folder = stem.parent / "renditions"
+        rgb = image.convert("RGB")
+        for width in _widths_for(image.width):
+            height = round(image.height * width / image.width)
+            resized = rgb.resize((width, height), Image.Resampling.LANCZOS)
+            for pillow_format, extension, mime in RENDITION_FORMATS:
+                buffer = io.BytesIO()
+                resized.save(buffer, pillow_format, quality=80)
+                saved = default_storage.save(
+                    str(folder / f"{stem.stem}-{width}.{extension}"),
+                    ContentFile(buffer.getvalue()),
+                )
+                renditions.append({"width": width, "height": height, "type": mime, "name": saved})
+    return renditions, size
+
+
+def _widths_for(original_width: int) -> list[int]:
+    """The rendition widths, never enlarging: a small original gives one copy at its size."""
+    return sorted({min(width, original_width) for width in RENDITION_WIDTHS})
+
+
+def delete_files(name: str | None, renditions: list[dict] | None) -> None:
+    """Remove an image and its renditions from storage (missing files are fine)."""
+    for path in [name, *[item["name"] for item in renditions or []]]:
+        if path and default_storage.exists(path):
+            default_storage.delete(path)
+
+
+def picture_sources(article, *, sizes: str) -> dict | None:
+    """What a <picture> needs from an article's stored renditions: WebP first, JPEG fallback."""
+    if not article.hero_image:
+        return None
+    by_type: dict[str, list] = {}
+    for item in article.hero_renditions or []:
+        by_type.setdefault(item["type"], []).append(item)
+    for items in by_type.values():
+        items.sort(key=lambda item: item["width"])
+
+    def srcset(items):
+        return ", ".join(f"{default_storage.url(item['name'])} {item['width']}w" for item in items)
+
+    jpegs = by_type.get("image/jpeg", [])
+    fallback = jpegs[len(jpegs) // 2] if jpegs else None
+    return {
+        "webp_srcset": srcset(by_type.get("image/webp", [])),
+        "jpeg_srcset": srcset(jpegs),
+        "src": default_storage.url(fallback["name"]) if fallback else article.hero_image.url,
+        "width": fallback["width"] if fallback else article.hero_width,
+        "height": fallback["height"] if fallback else article.hero_height,
+        "sizes": sizes,
+        "alt": article.hero_alt,
+    }

@@ -1,0 +1,69 @@
+"""The newsroom's three roles and the permissions each one holds.
+
+The groups are created by a data migration and refreshed by `manage.py ensure_roles` (which
+`make run` calls), both through `ensure_roles()`, so adding a permission here and running the
+command updates every site.
+"""
+
+WRITER = "Writer"
+EDITOR = "Editor"
+RECORDS_ADMIN = "Records admin"
+
+RECORD_MODELS = ["city", "programme", "designation", "metric", "metricvalue"]
+
+
+def _crud(model: str, *verbs: str) -> list[tuple[str, str]]:
+    return [("news", f"{verb}_{model}") for verb in verbs]
+
+
+ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
+    # Writers write and submit; what they may change is narrowed further per article
+    # (their own drafts and articles in review) by news.services.can_edit().
+    WRITER: [
+        *_crud("article", "add", "change", "view"),
+        *_crud("city", "view"),
+        *_crud("programme", "view"),
+        ("taggit", "view_tag"),
+    ],
+    EDITOR: [
+        *_crud("article", "add", "change", "delete", "view"),
+        ("news", "publish_article"),
+        ("news", "edit_any_article"),
+        *_crud("city", "view"),
+        *_crud("programme", "view"),
+        *_crud("metric", "view"),
+        *_crud("metricvalue", "view"),
+        ("taggit", "view_tag"),
+        ("taggit", "add_tag"),
+        ("taggit", "change_tag"),
+    ],
+    RECORDS_ADMIN: [
+        *[
+            perm
+            for model in RECORD_MODELS
+            for perm in _crud(model, "add", "change", "delete", "view")
+        ],
+        *_crud("article", "view"),
+    ],
+}
+
+
+def ensure_roles(group_model, permission_model) -> dict[str, int]:
+    """Create or refresh the three groups; returns how many permissions each one holds.
+
+    Takes the models as arguments so the data migration can pass its historical ones.
+    """
+    counts = {}
+    for name, codenames in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=name)
+        permissions = []
+        for app_label, codename in codenames:
+            permission = permission_model.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is None:
+                raise LookupError(f"Permission {app_label}.{codename} does not exist yet.")
+            permissions.append(permission)
+        group.permissions.set(permissions)
+        counts[name] = len(permissions)
+    return counts

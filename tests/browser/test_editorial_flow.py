@@ -1,0 +1,129 @@
+"""The newsroom in a real browser: a writer writes and submits, an editor publishes, a visitor
+reads. Drives Debian's headless Chromium through Playwright (no browser download)."""
+
+import io
+import os
+import shutil
+
+import pytest
+from django.db import connections
+from PIL import Image
+
+from news.models import Article
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+PASSWORD = "correct-horse-battery"
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: the browser tests must run in CI)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread, which makes Django's ORM think
+    # it is in async code; the ORM calls here are ordinary blocking ones. Only for this test,
+    # so subprocesses (like the deploy check) never inherit it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright is not installed (pip install -e '.[dev]')")
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        _unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"),
+            headless=True,
+            args=CHROMIUM_ARGS,
+        )
+        yield browser
+        browser.close()
+        # The test's ORM calls ran while Playwright's loop was active, which gives them their
+        # own connection objects; close them here, in that same context, so the test
+        # database can be dropped at the end of the run.
+        connections.close_all()
+
+
+@pytest.fixture
+def site(settings, live_server, roles):
+    settings.ROOT_URLCONF = "tests.browser.urls"
+    for username, role in [("wendy", "Writer"), ("edith", "Editor")]:
+        user = UserFactory(username=username, is_staff=True)
+        user.groups.add(roles[role])
+    return live_server.url
+
+
+def photo(tmp_path):
+    path = tmp_path / "baotou-skyline.jpg"
+    image = Image.new("RGB", (1200, 700), (30, 80, 150))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG")
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def log_in(browser, site, username):
+    page = browser.new_context().new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{site}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#content-main")
+    return page
+
+
+def test_writer_writes_editor_publishes_visitor_reads(browser, site, tmp_path):
+    # The writer writes with the rich-text editor, adds a hero image and submits.
+    page = log_in(browser, site, "wendy")
+    page.goto(f"{site}/admin/news/article/add/")
+    page.fill("#id_title", "Baotou named a demonstration city")
+    page.fill("#id_summary", "Baotou is one of 39 regions approved for 2023–2025.")
+    editor = page.locator(".prose-editor [contenteditable=true]")
+    editor.click()
+    page.keyboard.type("Baotou brought 2,333 experts onto the platform. ")
+    page.keyboard.press("Control+b")
+    page.keyboard.type("It certified 514 engineers.")
+    page.keyboard.press("Control+b")
+    page.set_input_files("#id_hero_image", photo(tmp_path))
+    page.fill("#id_hero_alt", "The Baotou skyline under a blue sky")
+    page.click("input[name=_continue]")
+    page.wait_for_selector("a.workflow-submit")
+    article = Article.objects.get(title="Baotou named a demonstration city")
+    assert "<strong>It certified 514 engineers.</strong>" in article.body
+    assert article.hero_renditions
+    page.click("a.workflow-submit")
+    page.click("input[name=_confirm]")
+    page.wait_for_selector(".messagelist")
+    assert Article.objects.get(pk=article.pk).status == Article.Status.IN_REVIEW
+
+    # The editor publishes it.
+    page = log_in(browser, site, "edith")
+    page.goto(f"{site}/admin/news/article/{article.pk}/change/")
+    page.click("a.workflow-publish")
+    page.click("input[name=_confirm]")
+    page.wait_for_selector(".messagelist")
+    assert Article.objects.public().filter(pk=article.pk).exists()
+
+    # A visitor finds it in the news list and reads it, image and all.
+    page = browser.new_context().new_page()
+    page.goto(f"{site}/news/")
+    page.click("text=Baotou named a demonstration city")
+    page.wait_for_selector("h1")
+    assert page.inner_text("h1") == "Baotou named a demonstration city"
+    assert page.inner_text(".body strong") == "It certified 514 engineers."
+    hero = page.locator("figure.hero img")
+    assert hero.get_attribute("alt") == "The Baotou skyline under a blue sky"
+    hero.scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelector('figure.hero img').complete")
+    assert hero.evaluate("img => img.naturalWidth") > 0

@@ -1,0 +1,33 @@
+"""Small helpers shared by the admin tests: the article form's POST data."""
+
+from django.utils import timezone
+
+MANAGEMENT_FORM = {
+    "figures-TOTAL_FORMS": "0",
+    "figures-INITIAL_FORMS": "0",
+    "figures-MIN_NUM_FORMS": "0",
+    "figures-MAX_NUM_FORMS": "1000",
+}
+
+
+def article_post_data(article=None, **overrides) -> dict:
+    """What the admin's article form sends: the article's current values, then `overrides`."""
+    data = {
+        "title": article.title if article else "Wuhu joins the list",
+        "slug": article.slug if article else "wuhu-joins-the-list",
+        "kind": article.kind if article else "news",
+        "summary": article.summary if article else "Short.",
+        "body": article.body if article else "<p>Text</p>",
+        "byline": article.byline if article else "Staff",
+        "hero_alt": article.hero_alt if article else "",
+        "opened_version": article.version if article else "",
+        **MANAGEMENT_FORM,
+    }
+    if article is not None and article.published_at:
+        local = timezone.localtime(article.published_at)
+        data["published_at_0"] = local.strftime("%Y-%m-%d")
+        data["published_at_1"] = local.strftime("%H:%M:%S")
+    if article is not None and article.updated_on:
+        data["updated_on"] = article.updated_on.isoformat()
+    data.update(overrides)
+    return data
