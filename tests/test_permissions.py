@@ -7,6 +7,7 @@ mistaken for a refusal.
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from news.models import Article, City, MetricValue
@@ -104,12 +105,18 @@ def do_edit_city(client, user):
 
 
 def do_import_metrics(client, user):
-    """Adding figures: the permission that the metric import checks too (add_metricvalue)."""
-    metric, city = MetricFactory(), CityFactory()
-    data = {"metric": metric.pk, "city": city.pk, "period": "2023", "value": "514",
-            "source_note": "Statistical yearbook"}  # fmt: skip
-    response = client.post("/admin/news/metricvalue/add/", data)
-    return response, MetricValue.objects.filter(metric=metric, value=514).exists()
+    """The admin's metric CSV import: upload, then confirm the previewed file."""
+    metric, city = MetricFactory(slug="engineers"), CityFactory(slug="baotou")
+    text = (
+        "metric,city,period,value,source_article,source_note\n"
+        "engineers,baotou,2023,514,,Statistical yearbook\n"
+    )
+    upload = SimpleUploadedFile("figures.csv", text.encode(), "text/csv")
+    response = client.post("/admin/news/metricvalue/import/", {"file": upload})
+    if response.status_code == 200:
+        token = response.context["token"]
+        response = client.post("/admin/news/metricvalue/import/", {"token": token, "confirm": "1"})
+    return response, MetricValue.objects.filter(metric=metric, city=city, value=514).exists()
 
 
 ACTIONS = {name: globals()[f"do_{name}"] for name in MATRIX}
