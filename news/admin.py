@@ -6,6 +6,7 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from taggit.models import Tag
 
 from .models import Article, City, Designation, Metric, MetricValue, Programme
+from .search import refresh_search_vectors
 
 
 class MetricValueInline(admin.TabularInline):
@@ -140,6 +141,11 @@ class ArticleAdmin(admin.ModelAdmin):
         if not change and obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Cities and tags are saved after the article: index their names now.
+        refresh_search_vectors([form.instance.pk])
 
 
 @admin.register(Metric)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from .models import Article, City, Designation, Metric, MetricValue, Programme
+from .search import refresh_search_vectors
 
 DEMO_NOTE = "Demo data: invented for illustration, not a real figure."
 
@@ -319,6 +320,7 @@ def upsert_article(*, slug, cities, programmes, city_slugs, programme_slugs, tag
         article.hero_caption = "An illustration generated for the demo site."
         article.hero_credit = "Image: cityinno demo"
         article.save()
+    refresh_search_vectors([article.pk])
     return article
 
 

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse, translate_url
+from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -65,8 +66,8 @@ def article_structured_data(request, article, *, cities) -> dict:
         "description": article.seo_description or article.summary,
         "url": request.build_absolute_uri(article.get_absolute_url()),
         "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),
-        "datePublished": article.published_at.isoformat(),
-        "dateModified": last_changed(article).isoformat(),
+        "datePublished": localtime(article.published_at).isoformat(),
+        "dateModified": localtime(last_changed(article)).isoformat(),
         "publisher": _publisher(request),
         "author": _author(request, article),
         "articleSection": str(article.get_kind_display()),

@@ -40,8 +40,8 @@ urlpatterns = [
         {"scope": "programme"},
         name="programme-feed-atom",
     ),
-    path("tags/<slug:slug>/feed/", rss, {"scope": "tag"}, name="tag-feed-rss"),
-    path("tags/<slug:slug>/feed/atom/", atom, {"scope": "tag"}, name="tag-feed-atom"),
+    path("tags/<str:slug>/feed/", rss, {"scope": "tag"}, name="tag-feed-rss"),
+    path("tags/<str:slug>/feed/atom/", atom, {"scope": "tag"}, name="tag-feed-atom"),
     path(
         "news/<int:year>/<two:month>/<two:day>/<slug:slug>/",
         views.article_detail,
@@ -52,5 +52,5 @@ urlpatterns = [
     path("programmes/<slug:slug>/", views.ProgrammeDetailView.as_view(), name="programme-detail"),
     path("cities/", views.CityListView.as_view(), name="city-list"),
     path("cities/<slug:slug>/", views.CityDetailView.as_view(), name="city-detail"),
-    path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
+    path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
 ]
