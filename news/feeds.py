@@ -105,9 +105,7 @@ class ArticleRssFeed(Feed):
             Article.objects.public()
             .filtered(**scope.filters)
             .newest_first()
-            .with_listing_data()
-            .select_related(None)
-            .select_related("author")[:FEED_LENGTH]
+            .with_listing_data()[:FEED_LENGTH]
         )
 
     def item_title(self, article):

@@ -1,9 +1,11 @@
 """Site search: relevance, snippets, web-search syntax, Chinese, odd input and hidden articles."""
 
 from datetime import datetime, timedelta
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -287,3 +289,12 @@ def test_parse_query_understands_web_search_syntax():
 def test_python_snippet_escapes_and_marks():
     snippet = python_snippet("Before <tag> 2,333 Experts & more", ["experts"])
     assert snippet == "Before &lt;tag&gt; 2,333 <mark>Experts</mark> &amp; more"
+
+
+def test_rebuild_search_index_picks_up_a_renamed_city(client):
+    city = CityFactory(name="Oldname")
+    ArticleFactory(title="About a city", cities=[city])
+    city.name = "Newname"
+    city.save()
+    call_command("rebuild_search_index", stdout=StringIO())
+    assert titles(search(client, "newname")) == ["About a city"]
