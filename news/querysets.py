@@ -17,9 +17,13 @@ class ArticleQuerySet(models.QuerySet):
         """Everything an article card shows, in a fixed number of queries."""
         from .models import City
 
-        return self.select_related("author").prefetch_related(
-            Prefetch("cities", queryset=City.objects.only("pk", "name", "name_zh", "slug")),
-            "tags",
+        return (
+            self.select_related("author")
+            .prefetch_related(
+                Prefetch("cities", queryset=City.objects.only("pk", "name", "name_zh", "slug")),
+                "tags",
+            )
+            .defer("search_vector")
         )
 
     def for_city(self, city):

@@ -117,6 +117,7 @@ def test_search_vector_is_stored_indexed_and_kept_current_on_save():
         assert "gin" in cursor.fetchone()[0].lower()
     vector = Article.objects.values_list("search_vector", flat=True).get(pk=article.pk)
     assert "'origin':1A" in vector and "'ordo':" in vector  # title weight A; city added
+    article = Article.objects.get(pk=article.pk)  # with its stored vector loaded
     article.title = "Rewritten headline"
     article.save()
     vector = Article.objects.values_list("search_vector", flat=True).get(pk=article.pk)
