@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from .forms import ArticleFilterForm
+from .metadata import last_changed
 from .models import Article, City, Programme
-from .sitemaps import last_changed
 
 #: Items per feed: the newest public articles in scope.
 FEED_LENGTH = 30

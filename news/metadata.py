@@ -1,17 +1,26 @@
 """Page metadata for search engines and link previews: canonical URLs, hreflang, JSON-LD."""
 
+from datetime import datetime, time
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse, translate_url
+from django.utils import timezone
 from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .sitemaps import last_changed
-
 #: Query parameters that change what a page shows; anything else (utm_*, fbclid, …) is noise.
 MEANINGFUL_PARAMETERS = ("kind", "city", "programme", "tag", "year", "page")
+
+
+def last_changed(article) -> datetime:
+    """An article's last editorial change: its "Updated" date if later than its publish time."""
+    moment = article.published_at
+    if article.updated_on:
+        updated = timezone.make_aware(datetime.combine(article.updated_on, time.min))
+        moment = max(moment, updated) if moment else updated
+    return moment
 
 
 def canonical_query(request) -> str:

@@ -31,6 +31,8 @@ SNIPPET_RADIUS = 90
 START_MARK, STOP_MARK = "\ue000", "\ue001"
 #: Minimum trigram similarity for a spelling suggestion.
 SUGGESTION_THRESHOLD = 0.3
+#: Suggestions come from the words of this many newest public articles, which bounds their cost.
+SUGGESTION_SOURCE_ARTICLES = 2000
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 TOKEN = re.compile(r'-?"[^"]*"?|\S+')
@@ -271,7 +273,8 @@ def suggest_spelling(parsed: ParsedQuery, public_articles) -> str:
         return ""
     from django.db import connection
 
-    sql, params = public_articles.values("pk").query.sql_with_params()
+    source = public_articles.order_by("-published_at").values("pk")[:SUGGESTION_SOURCE_ARTICLES]
+    sql, params = source.query.sql_with_params()
     words_sql = (
         "SELECT word FROM (SELECT DISTINCT unnest(tsvector_to_array(to_tsvector('simple', "
         "a.title || ' ' || a.summary))) AS word FROM news_article a "

@@ -4,14 +4,12 @@ Each section lists every address in both languages with `hreflang` alternates; /
 an index of the sections, which Django splits into pages of `limit` addresses.
 """
 
-from datetime import datetime, time
-
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
-from django.utils import timezone
 from taggit.models import Tag
 
+from .metadata import last_changed
 from .models import Article, City, Programme
 
 
@@ -86,15 +84,6 @@ class ListPageSitemap(LocalisedSitemap):
 
     def location(self, name):
         return reverse(name)
-
-
-def last_changed(article) -> datetime:
-    """An article's last editorial change: its "Updated" date if later than its publish time."""
-    moment = article.published_at
-    if article.updated_on:
-        updated = timezone.make_aware(datetime.combine(article.updated_on, time.min))
-        moment = max(moment, updated) if moment else updated
-    return moment
 
 
 SITEMAPS = {
