@@ -35,6 +35,9 @@ SUGGESTION_THRESHOLD = 0.3
 SUGGESTION_SOURCE_ARTICLES = 2000
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+CJK_RUN_OR_OTHER = re.compile(
+    r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
+)
 TOKEN = re.compile(r'-?"[^"]*"?|\S+')
 WORD_EDGE_PUNCTUATION = "\"'.,;:!?()[]{}<>«»“”‘’、，。；：！？（）《》"
 
@@ -154,9 +157,41 @@ def _any_term(parsed: ParsedQuery, lookup: str) -> Q:
 
 
 def _search_query(parsed: ParsedQuery):
+    """English web-search syntax as PostgreSQL parses it; terms with Chinese become bigram
+    phrases (see BIGRAMS_FUNCTION_SQL), combined with the same and/or/not structure."""
     from django.contrib.postgres.search import SearchQuery
 
-    return SearchQuery(parsed.text, search_type="websearch", config=SEARCH_CONFIG)
+    if not parsed.has_cjk:
+        return SearchQuery(parsed.text, search_type="websearch", config=SEARCH_CONFIG)
+    query = None
+    for group in parsed.groups:
+        group_query = None
+        for term in group:
+            term_query = _term_query(term)
+            group_query = term_query if group_query is None else group_query & term_query
+        query = group_query if query is None else query | group_query
+    for term in parsed.excluded:
+        query &= ~_term_query(term)
+    return query
+
+
+def _term_query(term: str):
+    from django.contrib.postgres.search import SearchQuery
+
+    query = None
+    for piece in CJK_RUN_OR_OTHER.findall(term):
+        if CJK.match(piece):
+            bigrams = [piece[index : index + 2] for index in range(max(len(piece) - 1, 1))]
+            raw = " <-> ".join(f"'{bigram}'" for bigram in bigrams)
+            if len(piece) == 1:
+                raw = f"'{piece}':*"
+            piece_query = SearchQuery(raw, search_type="raw", config="simple")
+        elif any(char.isalnum() for char in piece):
+            piece_query = SearchQuery(piece, search_type="phrase", config=SEARCH_CONFIG)
+        else:
+            continue
+        query = piece_query if query is None else query & piece_query
+    return query if query is not None else SearchQuery(term, config=SEARCH_CONFIG)
 
 
 def _full_text_search(queryset, parsed: ParsedQuery):
@@ -165,7 +200,8 @@ def _full_text_search(queryset, parsed: ParsedQuery):
 
     query = _search_query(parsed)
     condition = Q(search_vector=query)
-    if parsed.has_cjk:
+    if any(CJK.fullmatch(term) for term in parsed.terms):
+        # A single Chinese character is not a bigram: match it by substring as well.
         condition |= contains_condition(parsed)
     return (
         queryset.filter(condition)
@@ -308,40 +344,67 @@ def refresh_search_vectors(pks) -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(REFRESH_SQL, [SEARCH_CONFIG] * 5 + [pks])
+        cursor.execute(REFRESH_SQL, {"config": SEARCH_CONFIG, "ids": pks})
 
+
+#: Chinese has no spaces, so the English parser sees a whole run of characters as one word.
+#: Each run is also indexed as overlapping two-character words ("示范城市" → 示范 范城 城市),
+#: and a Chinese query becomes a phrase of its bigrams: substring search through the GIN index.
+BIGRAMS_FUNCTION_SQL = """
+CREATE OR REPLACE FUNCTION cityinno_cjk_bigrams(source text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT coalesce(string_agg(substr(run.parts[1], position, 2), ' '
+                             ORDER BY run.number, position), '')
+  FROM regexp_matches(coalesce(source, ''), '[㐀-䶿一-鿿豈-﫿]+', 'g')
+       WITH ORDINALITY AS run(parts, number),
+       generate_series(1, greatest(char_length(run.parts[1]) - 1, 1)) AS position
+$$
+"""
 
 REFRESH_SQL = """
 UPDATE news_article AS a SET search_vector =
-  setweight(to_tsvector(%s::regconfig, coalesce(a.title, '')), 'A')
-  || setweight(to_tsvector(%s::regconfig, coalesce(a.summary, '')), 'B')
-  || setweight(to_tsvector(%s::regconfig, coalesce((
-       SELECT string_agg(c.name || ' ' || c.name_zh, ' ')
-       FROM news_city c JOIN news_article_cities ac ON ac.city_id = c.id
-       WHERE ac.article_id = a.id), '')), 'B')
-  || setweight(to_tsvector(%s::regconfig, coalesce((
-       SELECT string_agg(t.name, ' ')
-       FROM taggit_tag t JOIN taggit_taggeditem ti ON ti.tag_id = t.id
-       JOIN django_content_type ct ON ct.id = ti.content_type_id
-       WHERE ct.app_label = 'news' AND ct.model = 'article' AND ti.object_id = a.id), '')), 'B')
-  || setweight(to_tsvector(%s::regconfig,
-       regexp_replace(coalesce(a.body, ''), '<[^>]+>', ' ', 'g')), 'C')
-WHERE a.id = ANY(%s)
+  setweight(to_tsvector(%(config)s::regconfig, source.title), 'A')
+  || setweight(to_tsvector(%(config)s::regconfig, source.summary || ' ' || source.names), 'B')
+  || setweight(to_tsvector(%(config)s::regconfig, source.body), 'C')
+  || setweight(to_tsvector('simple', cityinno_cjk_bigrams(source.title)), 'A')
+  || setweight(to_tsvector('simple',
+       cityinno_cjk_bigrams(source.summary || ' ' || source.names)), 'B')
+  || setweight(to_tsvector('simple', cityinno_cjk_bigrams(source.body)), 'C')
+FROM (
+  SELECT b.id,
+         coalesce(b.title, '') AS title,
+         coalesce(b.summary, '') AS summary,
+         regexp_replace(coalesce(b.body, ''), '<[^>]+>', ' ', 'g') AS body,
+         concat_ws(' ',
+           (SELECT string_agg(c.name || ' ' || c.name_zh, ' ')
+            FROM news_city c JOIN news_article_cities ac ON ac.city_id = c.id
+            WHERE ac.article_id = b.id),
+           (SELECT string_agg(t.name, ' ')
+            FROM taggit_tag t JOIN taggit_taggeditem ti ON ti.tag_id = t.id
+            JOIN django_content_type ct ON ct.id = ti.content_type_id
+            WHERE ct.app_label = 'news' AND ct.model = 'article' AND ti.object_id = b.id)
+         ) AS names
+  FROM news_article b
+  WHERE %(ids)s::bigint[] IS NULL OR b.id = ANY(%(ids)s::bigint[])
+) AS source
+WHERE a.id = source.id
 """
 
 
 def install_full_text(apps, schema_editor) -> None:
-    """Migration step: trigram extension, GIN index and vectors for existing rows (PostgreSQL)."""
+    """Migration step: trigram extension, bigram function, GIN index and vectors (PostgreSQL)."""
     if not uses_full_text(schema_editor.connection):
         return
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    schema_editor.execute(BIGRAMS_FUNCTION_SQL)
     schema_editor.execute(
         "CREATE INDEX IF NOT EXISTS article_search_vector_gin "
         "ON news_article USING gin (search_vector)"
     )
-    schema_editor.execute(REFRESH_SQL.replace("WHERE a.id = ANY(%s)", ""), [SEARCH_CONFIG] * 5)
+    schema_editor.execute(REFRESH_SQL, {"config": SEARCH_CONFIG, "ids": None})
 
 
 def uninstall_full_text(apps, schema_editor) -> None:
     if uses_full_text(schema_editor.connection):
         schema_editor.execute("DROP INDEX IF EXISTS article_search_vector_gin")
+        schema_editor.execute("DROP FUNCTION IF EXISTS cityinno_cjk_bigrams(text)")

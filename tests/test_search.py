@@ -299,3 +299,15 @@ def test_rebuild_search_index_picks_up_a_renamed_city(client):
     city.save()
     call_command("rebuild_search_index", stdout=StringIO())
     assert titles(search(client, "newname")) == ["About a city"]
+
+
+@postgres_only
+def test_chinese_is_indexed_as_bigrams_and_searched_through_the_index(client):
+    article = ArticleFactory(title="包头入选示范城市", body="<p>Innovation platform.</p>")
+    vector = Article.objects.values_list("search_vector", flat=True).get(pk=article.pk)
+    assert "'示范':" in vector and "'范城':" in vector
+    assert titles(search(client, "范城")) == ["包头入选示范城市"]  # a substring inside the run
+    assert titles(search(client, "城示")) == []  # characters present, but not in this order
+    assert titles(search(client, "包头 innovation")) == ["包头入选示范城市"]
+    assert titles(search(client, "包头 -innovation")) == []
+    assert titles(search(client, "包")) == ["包头入选示范城市"]  # one character: substring
