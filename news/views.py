@@ -106,7 +106,11 @@ class ArticleListView(ListView):
 
 def article_detail(request, year: int, month: int, day: int, slug: str):
     article = get_object_or_404(
-        Article.objects.public().select_related("author").prefetch_related("tags"), slug=slug
+        Article.objects.public()
+        .select_related("author")
+        .prefetch_related("tags")
+        .defer("search_vector"),
+        slug=slug,
     )
     if (year, month, day) != (article.url_date.year, article.url_date.month, article.url_date.day):
         return redirect(article, permanent=True)
