@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 #: Query parameters that change what a page shows; anything else (utm_*, fbclid, …) is noise.
-MEANINGFUL_PARAMETERS = ("kind", "city", "programme", "tag", "year", "page")
+MEANINGFUL_PARAMETERS = ("q", "kind", "city", "programme", "tag", "year", "page")
 
 
 def last_changed(article) -> datetime:

@@ -153,6 +153,11 @@ def test_language_switcher_keeps_the_page_and_its_filters(client, chinese_conten
     )
 
 
+def test_language_switcher_keeps_a_search(client, chinese_content):
+    html = client.get("/search/", {"q": "包头", "utm_medium": "x"}).content.decode()
+    assert 'href="/zh-hans/search/?q=%E5%8C%85%E5%A4%B4" hreflang="zh-hans"' in html
+
+
 def test_english_stays_unprefixed_and_chinese_links_stay_chinese(client, chinese_content):
     html = client.get("/zh-hans/").content.decode()
     assert 'href="/zh-hans/news/"' in html and 'href="/zh-hans/cities/"' in html
