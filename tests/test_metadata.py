@@ -248,3 +248,15 @@ def test_editors_can_set_seo_title_and_description_in_the_admin(admin_client, st
     response = admin_client.get(f"/admin/news/article/{story.pk}/change/")
     html = response.content.decode()
     assert 'name="seo_title"' in html and 'name="seo_description"' in html
+
+
+def test_city_page_lists_its_news_and_announcements_newest_first(client, story):
+    city = story.cities.get()
+    ArticleFactory(title="Baotou announcement", kind=Article.Kind.ANNOUNCEMENT, cities=[city],
+                   published_at=datetime(2024, 3, 1, tzinfo=SHANGHAI))  # fmt: skip
+    ArticleFactory(title="Draft about Baotou", cities=[city], status=Article.Status.DRAFT)
+    ArticleFactory(title="About somewhere else", cities=[CityFactory()])
+    response = client.get("/cities/baotou/")
+    assert [a.title for a in response.context["articles"]] == ["Baotou announcement", story.title]
+    html = response.content.decode()
+    assert 'href="/news/?city=baotou&amp;kind=announcement"' in html
