@@ -1,9 +1,14 @@
 """cityinno URL configuration: the admin, the public site and, when enabled, uploaded media."""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.static import serve
+
+from news.sitemaps import SITEMAPS
+from news.views import robots_txt
 
 admin.site.site_header = "cityinno newsroom"
 admin.site.site_title = "cityinno admin"
@@ -11,7 +16,21 @@ admin.site.index_title = "Newsroom"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("news.urls")),
+    path("robots.txt", robots_txt, name="robots-txt"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap-index",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+    # English without a prefix (/news/), Chinese under /zh-hans/ (/zh-hans/news/).
+    *i18n_patterns(path("", include("news.urls")), prefix_default_language=False),
 ]
 
 if settings.SERVE_MEDIA:

@@ -19,6 +19,7 @@ from . import csv_io, images, services
 from .admin_csv import CsvAdminMixin
 from .admin_figures import FigureSuggestionsAdminMixin
 from .models import Article, City, Designation, Metric, MetricValue, Programme
+from .search import refresh_search_vectors
 from .services import CityRecordError, delete_city, merge_cities
 
 
@@ -618,6 +619,11 @@ class WorkflowForm(forms.Form):
 
     def service_arguments(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Cities and tags are saved after the article: index their names now.
+        refresh_search_vectors([form.instance.pk])
 
 
 @admin.register(Metric)

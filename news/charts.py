@@ -12,6 +12,7 @@ from decimal import Decimal
 import pygal
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from pygal.style import Style
 
 from .templatetags.news_tags import figure
@@ -83,7 +84,9 @@ def series_chart(*, metric_name: str, unit: str, city_name: str, points) -> str:
     chart.x_labels = [period for period, _ in points]
     chart.add(metric_name, [_number(value) for _, value in points])
     described = "; ".join(f"{period}: {figure(value)}" for period, value in points)
-    label = f"Chart of {metric_name} in {city_name} by period ({unit or 'value'}): {described}."
+    label = _("Chart of %(metric)s in %(city)s by period (%(unit)s): %(values)s.") % {
+        "metric": metric_name, "city": city_name, "unit": unit or _("value"), "values": described,
+    }  # fmt: skip
     return _finish(chart, label)
 
 
@@ -98,7 +101,7 @@ def ranking_chart(*, metric_name: str, unit: str, period: str, rows) -> str:
     chart.x_labels = [city for city, _ in reversed(rows)]
     chart.add(metric_name, [_number(value) for _, value in reversed(rows)])
     described = "; ".join(f"{city}: {figure(value)}" for city, value in rows)
-    label = (
-        f"Bar chart ranking cities on {metric_name} in {period} ({unit or 'value'}): {described}."
-    )
+    label = _("Bar chart ranking cities on %(metric)s in %(period)s (%(unit)s): %(values)s.") % {
+        "metric": metric_name, "period": period, "unit": unit or _("value"), "values": described,
+    }  # fmt: skip
     return _finish(chart, label)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from .models import Article, City, Designation, Metric, MetricValue, Programme
+from .search import refresh_search_vectors
 from .services import process_hero_image, record_revision
 
 DEMO_NOTE = "Demo data: invented for illustration, not a real figure."
@@ -355,6 +356,7 @@ def upsert_article(*, slug, cities, programmes, city_slugs, programme_slugs, tag
         process_hero_image(article=article)
     if not article.revisions.exists():
         record_revision(article=article, by=author, comment="Demo content")
+    refresh_search_vectors([article.pk])
     return article
 
 

@@ -1,12 +1,15 @@
 """The newsroom's data: cities, programmes and designations, articles, metrics and sourced values."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from .querysets import ArticleQuerySet, CityQuerySet, DesignationQuerySet, MetricValueQuerySet
@@ -31,12 +34,12 @@ def unique_slug(model, base: str, *, instance_pk=None, max_length: int = 80) -> 
 
 class City(models.Model):
     class Level(models.TextChoices):
-        MUNICIPALITY = "municipality", "Municipality"
-        SUB_PROVINCIAL = "sub_provincial", "Sub-provincial city"
-        PREFECTURE = "prefecture", "Prefecture-level city"
-        AUTONOMOUS_PREFECTURE = "autonomous_prefecture", "Autonomous prefecture"
-        LEAGUE = "league", "League"
-        REGION = "region", "Region"
+        MUNICIPALITY = "municipality", _("Municipality")
+        SUB_PROVINCIAL = "sub_provincial", _("Sub-provincial city")
+        PREFECTURE = "prefecture", _("Prefecture-level city")
+        AUTONOMOUS_PREFECTURE = "autonomous_prefecture", _("Autonomous prefecture")
+        LEAGUE = "league", _("League")
+        REGION = "region", _("Region")
 
     name = models.CharField(
         "English name", max_length=120, blank=True, help_text="As used in English, e.g. Baotou."
@@ -119,7 +122,17 @@ class City(models.Model):
 
     @property
     def display_name(self) -> str:
+        """The name in the visitor's language: Chinese on the Chinese interface, if recorded."""
+        if self.name_zh and (get_language() or "").startswith("zh"):
+            return self.name_zh
         return self.name or self.name_zh
+
+    @property
+    def other_name(self) -> str:
+        """The name in the other language, shown beside display_name; empty if there is none."""
+        if not (self.name and self.name_zh):
+            return ""
+        return self.name if self.display_name == self.name_zh else self.name_zh
 
 
 class Programme(models.Model):
@@ -168,10 +181,10 @@ class Designation(models.Model):
     """A city's standing in a programme; what the announcement lists show."""
 
     class Status(models.TextChoices):
-        PILOT = "pilot", "Pilot"
-        APPROVED = "approved", "Approved"
-        DEMONSTRATION = "demonstration", "Demonstration"
-        REVOKED = "revoked", "Revoked"
+        PILOT = "pilot", _("Pilot")
+        APPROVED = "approved", _("Approved")
+        DEMONSTRATION = "demonstration", _("Demonstration")
+        REVOKED = "revoked", _("Revoked")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="designations")
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="designations")
@@ -204,18 +217,18 @@ class Designation(models.Model):
 
 class Article(models.Model):
     class Kind(models.TextChoices):
-        NEWS = "news", "News"
-        ANNOUNCEMENT = "announcement", "Announcement"
-        FEATURE = "feature", "Feature"
-        POLICY = "policy", "Policy"
-        DATA_RELEASE = "data_release", "Data release"
+        NEWS = "news", _("News")
+        ANNOUNCEMENT = "announcement", _("Announcement")
+        FEATURE = "feature", _("Feature")
+        POLICY = "policy", _("Policy")
+        DATA_RELEASE = "data_release", _("Data release")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        IN_REVIEW = "in_review", "In review"
-        PUBLISHED = "published", "Published"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        ARCHIVED = "archived", "Archived"
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        ARCHIVED = "archived", _("Archived")
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(
@@ -323,6 +336,11 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
+    search_vector = SearchVectorField(
+        null=True,
+        editable=False,
+        help_text="Weighted full-text document, kept current on save (PostgreSQL only).",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -351,6 +369,9 @@ class Article(models.Model):
             self.slug = unique_slug(Article, self.title, instance_pk=self.pk, max_length=120)
         self.body = sanitise_html(self.body)
         super().save(*args, **kwargs)
+        from .search import refresh_search_vectors
+
+        refresh_search_vectors([self.pk])
 
     def get_absolute_url(self) -> str:
         day = self.url_date

@@ -32,13 +32,45 @@ class ArticleQuerySet(models.QuerySet):
         """Everything an article card shows, in a fixed number of queries."""
         from .models import City
 
-        return self.select_related("author").prefetch_related(
-            Prefetch("cities", queryset=City.objects.only("pk", "name", "name_zh", "slug")),
-            "tags",
+        return (
+            self.select_related("author")
+            .prefetch_related(
+                Prefetch("cities", queryset=City.objects.only("pk", "name", "name_zh", "slug")),
+                "tags",
+            )
+            .defer("search_vector")
         )
 
     def for_city(self, city):
         return self.filter(cities=city)
+
+    def related_to(self, article):
+        """Other articles sharing a city, programme or tag with `article` (one query, no joins
+        that multiply rows)."""
+        from taggit.models import TaggedItem
+
+        from .models import Article
+
+        tag_ids = TaggedItem.objects.filter(
+            content_type__app_label="news", content_type__model="article", object_id=article.pk
+        ).values("tag_id")
+        sharing = Article.objects.filter(
+            Q(cities__articles=article) | Q(programmes__articles=article) | Q(tags__in=tag_ids)
+        ).values("pk")
+        return self.filter(pk__in=sharing).exclude(pk=article.pk)
+
+    def previous_of_kind(self, article):
+        """The public article of the same kind published just before `article`, or None."""
+        earlier = Q(published_at__lt=article.published_at) | Q(
+            published_at=article.published_at, pk__lt=article.pk
+        )
+        return self.filter(earlier, kind=article.kind).order_by("-published_at", "-pk").first()
+
+    def next_of_kind(self, article):
+        later = Q(published_at__gt=article.published_at) | Q(
+            published_at=article.published_at, pk__gt=article.pk
+        )
+        return self.filter(later, kind=article.kind).order_by("published_at", "pk").first()
 
     def for_programme(self, programme):
         return self.filter(programmes=programme)
@@ -67,6 +99,15 @@ class CityQuerySet(models.QuerySet):
     def provinces(self) -> list[str]:
         """Every province that has a city, in alphabetical order (one query)."""
         return list(self.order_by("province").values_list("province", flat=True).distinct())
+
+    def matching(self, terms):
+        """Cities whose English or Chinese name or province contains any of `terms`."""
+        condition = Q()
+        for term in terms:
+            condition |= (
+                Q(name__icontains=term) | Q(name_zh__icontains=term) | Q(province__icontains=term)
+            )
+        return self.filter(condition) if terms else self.none()
 
     def by_province(self):
         return self.order_by("province", "name", "name_zh")

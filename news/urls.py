@@ -3,6 +3,7 @@
 from django.urls import path, register_converter
 
 from . import views
+from .feeds import ArticleAtomFeed, ArticleRssFeed
 
 
 class TwoDigitConverter:
@@ -21,9 +22,26 @@ register_converter(TwoDigitConverter, "two")
 
 app_name = "news"
 
+rss, atom = ArticleRssFeed(), ArticleAtomFeed()
+
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
     path("news/", views.ArticleListView.as_view(), name="article-list"),
+    # Feeds: /news/feed/ takes the news list's filters in its query string.
+    path("news/feed/", rss, name="feed-rss"),
+    path("news/feed/atom/", atom, name="feed-atom"),
+    path("cities/<slug:slug>/feed/", rss, {"scope": "city"}, name="city-feed-rss"),
+    path("cities/<slug:slug>/feed/atom/", atom, {"scope": "city"}, name="city-feed-atom"),
+    path("programmes/<slug:slug>/feed/", rss, {"scope": "programme"}, name="programme-feed-rss"),
+    path(
+        "programmes/<slug:slug>/feed/atom/",
+        atom,
+        {"scope": "programme"},
+        name="programme-feed-atom",
+    ),
+    path("tags/<str:slug>/feed/", rss, {"scope": "tag"}, name="tag-feed-rss"),
+    path("tags/<str:slug>/feed/atom/", atom, {"scope": "tag"}, name="tag-feed-atom"),
     path(
         "news/<int:year>/<two:month>/<two:day>/<slug:slug>/",
         views.article_detail,
@@ -47,5 +65,5 @@ urlpatterns = [
         views.metric_metadata_json,
         name="metric-metadata",
     ),
-    path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
+    path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
 ]

@@ -4,26 +4,40 @@ import csv
 from itertools import groupby
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from .charts import ranking_chart, series_chart
 from .csv_io import format_number
-from .forms import ArticleFilterForm, DesignationFilterForm, MetricPeriodForm
+from .feeds import form_query
+from .forms import ArticleFilterForm, DesignationFilterForm, MetricPeriodForm, SearchForm
 from .linked_data import metric_metadata, source_of
+from .metadata import (
+    article_structured_data,
+    breadcrumb_structured_data,
+    city_structured_data,
+)
 from .models import Article, ArticleRedirect, City, Designation, Metric, MetricValue, Programme
 from .periods import period_sort_key
+from .search import parse_query, search_articles, snippets_for, suggest_spelling
 
 NEWS_PAGE_SIZE = 20
 ANNOUNCEMENTS_PAGE_SIZE = 50
 HOME_LIST_LENGTH = 5
 HOME_FEATURED_CITIES = 6
 HOME_HEADLINE_FIGURES = 4
+SEARCH_PAGE_SIZE = 20
+SEARCH_MAX_CITIES = 10
+RELATED_LENGTH = 5
 
 #: The order designation statuses are listed in on a programme page.
 STATUS_ORDER = [
@@ -32,6 +46,17 @@ STATUS_ORDER = [
     Designation.Status.PILOT,
     Designation.Status.REVOKED,
 ]
+
+
+def feed_links(scope: str = "", *, slug: str = "", query: str = "") -> dict:
+    """The RSS and Atom twins of a page, for autodiscovery links and the subscribe line."""
+    prefix = f"{scope}-" if scope else ""
+    kwargs = {"slug": slug} if slug else None
+    suffix = f"?{query}" if query else ""
+    return {
+        "rss": reverse(f"news:{prefix}feed-rss", kwargs=kwargs) + suffix,
+        "atom": reverse(f"news:{prefix}feed-atom", kwargs=kwargs) + suffix,
+    }
 
 
 def home(request):
@@ -46,6 +71,7 @@ def home(request):
         "headline_figures": MetricValue.objects.filter(source_article__in=Article.objects.public())
         .with_listing_data()
         .order_by("-source_article__published_at", "metric__name")[:HOME_HEADLINE_FIGURES],
+        "feeds": feed_links(),
     }
     return render(request, "news/home.html", context)
 
@@ -72,12 +98,14 @@ class ArticleListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        active = self.form.active_filters() if self.form.is_bound and self.form.is_valid() else {}
+        is_valid = self.form.is_bound and self.form.is_valid()
+        active = self.form.active_filters() if is_valid else {}
         kind = active.get("kind")
         context.update(
             form=self.form,
             active_filters=active,
-            heading=Article.Kind(kind).label if kind else "News",
+            heading=Article.Kind(kind).label if kind else _("News"),
+            feeds=feed_links(query=form_query(self.form) if is_valid else ""),
         )
         return context
 
@@ -88,6 +116,7 @@ def article_detail(request, year: int, month: int, day: int, slug: str):
         Article.objects.reachable()
         .select_related("author")
         .prefetch_related("tags", "change_notes")
+        .defer("search_vector")
         .filter(slug=slug)
         .first()
     )
@@ -100,7 +129,7 @@ def article_detail(request, year: int, month: int, day: int, slug: str):
         raise Http404("No article at this address.")
     if (year, month, day) != (article.url_date.year, article.url_date.month, article.url_date.day):
         return redirect(article, permanent=True)
-    return render(request, "news/article_detail.html", article_context(article))
+    return render(request, "news/article_detail.html", article_context(request, article))
 
 
 @never_cache
@@ -114,24 +143,45 @@ def article_preview(request, pk: int):
     if not request.user.has_perm("news.view_article"):
         raise Http404("No article at this address.")
     response = render(
-        request, "news/article_detail.html", {**article_context(article), "is_preview": True}
+        request,
+        "news/article_detail.html",
+        {**article_context(request, article), "is_preview": True},
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 
-def article_context(article: Article) -> dict:
+def article_context(request, article: Article) -> dict:
     list_url = reverse("news:article-list")
     is_news = article.kind == Article.Kind.NEWS
-    return {
+    section_label = _("News") if is_news else article.get_kind_display()
+    section_url = list_url if is_news else f"{list_url}?{urlencode({'kind': article.kind})}"
+    cities = list(article.cities.order_by("name"))
+    public = Article.objects.public()
+    context = {
         "article": article,
-        "section_label": "News" if is_news else article.get_kind_display(),
-        "section_url": list_url if is_news else f"{list_url}?{urlencode({'kind': article.kind})}",
-        "cities": article.cities.order_by("name"),
+        "section_label": section_label,
+        "section_url": section_url,
+        "cities": cities,
         "programmes": article.programmes.order_by("name"),
         "figures": article.figures.with_listing_data().in_display_order(),
         "change_notes": list(article.change_notes.all()),
+        "related_articles": public.related_to(article)
+        .newest_first()
+        .with_listing_data()[:RELATED_LENGTH],
+        # A draft in preview has no publish time, so no place among its kind yet.
+        "previous_article": public.previous_of_kind(article) if article.published_at else None,
+        "next_article": public.next_of_kind(article) if article.published_at else None,
+        "feeds": feed_links(query=urlencode({"kind": article.kind})),
+        "structured_data": [
+            article_structured_data(request, article, cities=cities),
+            breadcrumb_structured_data(
+                request,
+                [(section_label, section_url), (article.title, article.get_absolute_url())],
+            ),
+        ],
     }
+    return context
 
 
 class AnnouncementListView(ListView):
@@ -156,7 +206,10 @@ class AnnouncementListView(ListView):
 
     def get_context_data(self, **kwargs):
         active = self.form.active_filters() if self.form.is_bound and self.form.is_valid() else {}
-        return super().get_context_data(form=self.form, active_filters=active, **kwargs)
+        feeds = feed_links(query=urlencode({"kind": Article.Kind.ANNOUNCEMENT}))
+        return super().get_context_data(
+            form=self.form, active_filters=active, feeds=feeds, **kwargs
+        )
 
 
 class ProgrammeListView(ListView):
@@ -193,6 +246,7 @@ class ProgrammeDetailView(DetailView):
             .newest_first()
             .with_listing_data()[:10]
         )
+        context["feeds"] = feed_links("programme", slug=self.object.slug)
         return context
 
 
@@ -223,6 +277,17 @@ class CityDetailView(DetailView):
             designations=city.designations.with_listing_data().newest_first(),
             figures=figures,
             series=city_series(city, figures),
+            feeds=feed_links("city", slug=city.slug),
+            structured_data=[
+                city_structured_data(self.request, city),
+                breadcrumb_structured_data(
+                    self.request,
+                    [
+                        (_("Cities"), reverse("news:city-list")),
+                        (city.display_name, city.get_absolute_url()),
+                    ],
+                ),
+            ],
         )
         return context
 
@@ -254,7 +319,7 @@ def series_rows(values) -> list[dict]:
 def city_series(city, figures) -> list[dict]:
     """One chart and table per metric, from the city's figures already fetched in one query."""
     series = []
-    for _, group in groupby(figures, key=lambda value: value.metric_id):
+    for _metric_id, group in groupby(figures, key=lambda value: value.metric_id):
         values = list(group)
         metric = values[0].metric
         rows = series_rows(values)
@@ -425,4 +490,43 @@ class TagDetailView(ListView):
         return Article.objects.public().filter(tags=self.tag).newest_first().with_listing_data()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
+        feeds = feed_links("tag", slug=self.tag.slug)
+        return super().get_context_data(tag=self.tag, feeds=feeds, **kwargs)
+
+
+def search(request):
+    """/search/?q=: public articles ranked by relevance with highlighted passages, and cities."""
+    form = SearchForm(request.GET or None)
+    is_valid = form.is_bound and form.is_valid()
+    parsed = form.parsed_query() if is_valid else parse_query("")
+    public = Article.objects.public()
+    articles, cities = Article.objects.none(), City.objects.none()
+    if is_valid and not parsed.is_empty:
+        articles = search_articles(public.filtered(**form.filters()), parsed).with_listing_data()
+        cities = City.objects.matching(parsed.terms).order_by("name")[:SEARCH_MAX_CITIES]
+    page = Paginator(articles, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    snippets = snippets_for(page.object_list, parsed)
+    cities = list(cities)
+    suggestion = ""
+    if is_valid and not parsed.is_empty and not page.paginator.count and not cities:
+        suggestion = suggest_spelling(parsed, public)
+    context = {
+        "form": form,
+        "query": parsed.text,
+        "page_obj": page,
+        "results": [(article, snippets.get(article.pk, "")) for article in page.object_list],
+        "cities": cities,
+        "suggestion": suggestion,
+    }
+    status = 400 if form.is_bound and not is_valid else 200
+    return render(request, "news/search.html", context, status=status)
+
+
+def robots_txt(request):
+    """Crawlers may read the public site, not the admin or endless search pages."""
+    lines = ["User-agent: *", "Disallow: /admin/"]
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            lines.append(f"Disallow: {reverse('news:search')}")
+    lines += ["", f"Sitemap: {request.build_absolute_uri(reverse('sitemap-index'))}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

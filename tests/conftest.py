@@ -1,6 +1,7 @@
 """Fixtures and test-only settings: fast hashing, a throwaway media folder, plain static files."""
 
 import pytest
+from django.utils import translation
 
 from tests.factories import UserFactory
 
@@ -14,6 +15,13 @@ def _test_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request to a /zh-hans/ page leaves Chinese active in the test thread; reset it."""
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from news.models import Article, City, Designation, Metric, MetricValue, Programme
+from news.search import refresh_search_vectors
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -65,6 +66,12 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.set(extracted)
+
+    @factory.post_generation
+    def search_index(self, create, extracted, **kwargs):
+        """Cities and tags are set after the first save, so refresh the vector as the admin does."""
+        if create:
+            refresh_search_vectors([self.pk])
 
 
 class DesignationFactory(factory.django.DjangoModelFactory):

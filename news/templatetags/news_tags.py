@@ -1,9 +1,12 @@
-"""Presentation helpers for templates: number formatting and query-string editing."""
+"""Presentation helpers for templates: numbers, query strings and JSON-LD."""
 
+import json
 from decimal import Decimal
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -64,3 +67,16 @@ def body_with_figure_links(body: str, figures):
     from news.figures import link_figures
 
     return mark_safe(link_figures(body, figures, lambda figure: figure.metric.get_absolute_url()))  # noqa: S308
+
+
+#: Characters that could end a <script> element or start an HTML comment, escaped in JSON.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def jsonld(data) -> str:
+    """`data` as JSON safe to place inside <script type="application/ld+json">."""
+    text = json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder).translate(
+        _JSON_SCRIPT_ESCAPES
+    )
+    return mark_safe(text)  # <, > and & are escaped above, so the script cannot be closed

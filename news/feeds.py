@@ -1,0 +1,155 @@
+"""RSS 2.0 and Atom feeds of public articles, each the twin of a filtered news list.
+
+One feed class serves every scope: all news, a kind, a city, a programme, a tag, or any
+combination of the news list's filters given in the query string (/news/feed/?kind=policy&city=
+baotou is the feed of /news/?kind=policy&city=baotou). Items carry the full sanitised body.
+"""
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext as _
+from taggit.models import Tag
+
+from .forms import ArticleFilterForm
+from .metadata import last_changed
+from .models import Article, City, Programme
+
+#: Items per feed: the newest public articles in scope.
+FEED_LENGTH = 30
+
+
+class FullContentRssFeed(Rss201rev2Feed):
+    """RSS 2.0 with the article body in content:encoded, as feed readers expect."""
+
+    content_type = "application/rss+xml; charset=utf-8"
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content:encoded", item["content"])
+
+
+class FullContentAtomFeed(Atom1Feed):
+    content_type = "application/atom+xml; charset=utf-8"
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+class FeedScope:
+    """What a feed covers: the list filters plus the page it mirrors."""
+
+    def __init__(self, *, filters: dict, query: str, page_url: str, label: str):
+        self.filters, self.query, self.page_url, self.label = filters, query, page_url, label
+
+
+class ArticleRssFeed(Feed):
+    feed_type = FullContentRssFeed
+
+    def get_object(self, request, scope=None, slug=None):
+        form = ArticleFilterForm(request.GET)
+        if not form.is_valid():
+            raise Http404("Unknown feed filter.")
+        filters = form.filters()
+        labels = []
+        page_url = reverse("news:article-list")
+        if scope == "city":
+            city = get_object_or_404(City, slug=slug)
+            filters["city"], page_url = city, city.get_absolute_url()
+        elif scope == "programme":
+            programme = get_object_or_404(Programme, slug=slug)
+            filters["programme"], page_url = programme, programme.get_absolute_url()
+        elif scope == "tag":
+            tag = get_object_or_404(Tag, slug=slug)
+            filters["tag"], page_url = tag, reverse("news:tag-detail", kwargs={"slug": tag.slug})
+        if filters.get("kind"):
+            labels.append(str(Article.Kind(filters["kind"]).label))
+        for name in ("city", "programme", "tag"):
+            value = filters.get(name)
+            if value is not None:
+                labels.append(value.display_name if name == "city" else value.name)
+        if filters.get("year"):
+            labels.append(str(filters["year"]))
+        query = form_query(form) if scope is None else ""
+        if query:
+            page_url = f"{page_url}?{query}"
+        return FeedScope(filters=filters, query=query, page_url=page_url, label=", ".join(labels))
+
+    def title(self, scope):
+        from django.conf import settings
+
+        if scope.label:
+            return _("%(site)s news: %(scope)s") % {
+                "site": settings.SITE_NAME,
+                "scope": scope.label,
+            }
+        return _("%(site)s news") % {"site": settings.SITE_NAME}
+
+    def link(self, scope):
+        return scope.page_url
+
+    def description(self, scope):
+        return _("The newest public articles from city innovation news, with their full text.")
+
+    def items(self, scope):
+        return (
+            Article.objects.public()
+            .filtered(**scope.filters)
+            .newest_first()
+            .with_listing_data()[:FEED_LENGTH]
+        )
+
+    def item_title(self, article):
+        return article.title
+
+    def item_description(self, article):
+        return article.summary or article.title
+
+    def item_link(self, article):
+        return article.get_absolute_url()
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        return last_changed(article)
+
+    def item_author_name(self, article):
+        if article.byline:
+            return article.byline
+        if article.author:
+            return article.author.get_full_name() or article.author.get_username()
+        return None
+
+    def item_categories(self, article):
+        return [
+            str(article.get_kind_display()),
+            *(city.display_name for city in article.cities.all()),
+            *(tag.name for tag in article.tags.all()),
+        ]
+
+    def item_extra_kwargs(self, article):
+        return {"content": article.body}
+
+
+class ArticleAtomFeed(ArticleRssFeed):
+    feed_type = FullContentAtomFeed
+
+    def subtitle(self, scope):
+        return self.description(scope)
+
+
+def form_query(form) -> str:
+    """The filters a feed was asked for, as the query string of its twin list page."""
+    from urllib.parse import urlencode
+
+    return urlencode({name: form.data[name] for name in form.fields if form.data.get(name)})
