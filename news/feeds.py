@@ -3,19 +3,23 @@
 One feed class serves every scope: all news, a kind, a city, a programme, a tag, or any
 combination of the news list's filters given in the query string (/news/feed/?kind=policy&city=
 baotou is the feed of /news/?kind=policy&city=baotou). Items carry the full sanitised body.
+The announcements list has its own twin, a feed of designations with the same filters.
 """
+
+from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from .forms import ArticleFilterForm
+from .forms import ArticleFilterForm, DesignationFilterForm
 from .metadata import last_changed
-from .models import Article, City, Programme
+from .models import Article, City, Designation, Programme
 
 #: Items per feed: the newest public articles in scope.
 FEED_LENGTH = 30
@@ -153,3 +157,99 @@ def form_query(form) -> str:
     from urllib.parse import urlencode
 
     return urlencode({name: form.data[name] for name in form.fields if form.data.get(name)})
+
+
+class AnnouncementRssFeed(Feed):
+    """Designations, newest announcement first: the twin of /announcements/ and its filters
+    (/announcements/feed/?programme=…&status=approved mirrors the same page)."""
+
+    feed_type = Rss201rev2Feed
+
+    def get_object(self, request):
+        form = DesignationFilterForm(request.GET)
+        if not form.is_valid():
+            raise Http404("Unknown feed filter.")
+        filters = form.filters()
+        labels = [
+            str(value)
+            for value in (
+                filters.get("programme") and filters["programme"].name,
+                filters.get("status") and Designation.Status(filters["status"]).label,
+                filters.get("province"),
+                filters.get("year"),
+            )
+            if value
+        ]
+        query = form_query(form)
+        page_url = reverse("news:announcement-list") + (f"?{query}" if query else "")
+        return FeedScope(filters=filters, query=query, page_url=page_url, label=", ".join(labels))
+
+    def title(self, scope):
+        from django.conf import settings
+
+        if scope.label:
+            return _("%(site)s announcements: %(scope)s") % {
+                "site": settings.SITE_NAME,
+                "scope": scope.label,
+            }
+        return _("%(site)s announcements") % {"site": settings.SITE_NAME}
+
+    def link(self, scope):
+        return scope.page_url
+
+    def description(self, scope):
+        return _("Cities' standing in national and regional innovation programmes, newest first.")
+
+    def items(self, scope):
+        return (
+            Designation.objects.filtered(**scope.filters)
+            .with_listing_data()
+            .newest_first()[:FEED_LENGTH]
+        )
+
+    def item_title(self, designation):
+        return _("%(city)s: %(status)s in %(programme)s") % {
+            "city": designation.city.display_name,
+            "status": designation.get_status_display(),
+            "programme": designation.programme.name,
+        }
+
+    def item_description(self, designation):
+        return _("%(city)s (%(province)s) announced as %(status)s on %(date)s.") % {
+            "city": designation.city.display_name,
+            "province": designation.city.province,
+            "status": designation.get_status_display().lower(),
+            "date": designation.announced_on.isoformat(),
+        }
+
+    def item_link(self, designation):
+        """The announcing article when the public may read it, else the programme page."""
+        article = designation.source_article
+        if article is not None and article.is_public:
+            return article.get_absolute_url()
+        return designation.programme.get_absolute_url()
+
+    def item_guid(self, designation):
+        return f"designation-{designation.pk}-{designation.status}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, designation):
+        return timezone.make_aware(datetime.combine(designation.announced_on, time(9, 0)))
+
+    def item_updateddate(self, designation):
+        return self.item_pubdate(designation)
+
+    def item_categories(self, designation):
+        return [
+            designation.programme.name,
+            designation.get_status_display(),
+            designation.city.province,
+        ]
+
+
+class AnnouncementAtomFeed(AnnouncementRssFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, scope):
+        return self.description(scope)

@@ -125,6 +125,17 @@ def delete_files(name: str | None, renditions: list[dict] | None) -> None:
             default_storage.delete(path)
 
 
+def share_image_url(article) -> str | None:
+    """The image link previews and JSON-LD name: the largest JPEG rendition (every reader and
+    crawler takes JPEG; the original may be a multi-megabyte upload), else the original."""
+    if not article.hero_image:
+        return None
+    jpegs = [item for item in article.hero_renditions or [] if item["type"] == "image/jpeg"]
+    if jpegs:
+        return default_storage.url(max(jpegs, key=lambda item: item["width"])["name"])
+    return article.hero_image.url
+
+
 def picture_sources(article, *, sizes: str) -> dict | None:
     """What a <picture> needs from an article's stored renditions: WebP first, JPEG fallback."""
     if not article.hero_image:

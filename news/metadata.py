@@ -10,13 +10,16 @@ from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from .images import share_image_url
+
 #: Query parameters that change what a page shows; anything else (utm_*, fbclid, …) is noise.
 MEANINGFUL_PARAMETERS = ("q", "kind", "city", "programme", "tag", "year", "page")
 
 
 def last_changed(article) -> datetime:
-    """An article's last editorial change: its "Updated" date if later than its publish time."""
-    moment = article.published_at
+    """An article's last editorial change, as feeds, sitemaps and JSON-LD report it: its last
+    major change (minor changes keep the date), or its "Updated" date if an editor set it later."""
+    moment = article.updated_at
     if article.updated_on:
         updated = timezone.make_aware(datetime.combine(article.updated_on, time.min))
         moment = max(moment, updated) if moment else updated
@@ -84,7 +87,7 @@ def article_structured_data(request, article, *, cities) -> dict:
         "about": [city_reference(request, city) for city in cities],
     }
     if article.hero_image:
-        data["image"] = [request.build_absolute_uri(article.hero_image.url)]
+        data["image"] = [request.build_absolute_uri(share_image_url(article))]
     return data
 
 

@@ -29,7 +29,7 @@ class ArticleSitemap(LocalisedSitemap):
         return (
             Article.objects.public()
             .newest_first()
-            .only("pk", "slug", "published_at", "created_at", "updated_on", "modified_at")
+            .only("pk", "slug", "published_at", "created_at", "updated_on", "last_major_update_at")
         )
 
     def lastmod(self, article):

@@ -3,7 +3,7 @@
 from django.urls import path, register_converter
 
 from . import views
-from .feeds import ArticleAtomFeed, ArticleRssFeed
+from .feeds import AnnouncementAtomFeed, AnnouncementRssFeed, ArticleAtomFeed, ArticleRssFeed
 
 
 class TwoDigitConverter:
@@ -23,6 +23,7 @@ register_converter(TwoDigitConverter, "two")
 app_name = "news"
 
 rss, atom = ArticleRssFeed(), ArticleAtomFeed()
+announcement_rss, announcement_atom = AnnouncementRssFeed(), AnnouncementAtomFeed()
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -49,6 +50,8 @@ urlpatterns = [
     ),
     path("news/preview/<int:pk>/", views.article_preview, name="article-preview"),
     path("announcements/", views.AnnouncementListView.as_view(), name="announcement-list"),
+    path("announcements/feed/", announcement_rss, name="announcement-feed-rss"),
+    path("announcements/feed/atom/", announcement_atom, name="announcement-feed-atom"),
     path("programmes/", views.ProgrammeListView.as_view(), name="programme-list"),
     path("programmes/<slug:slug>/", views.ProgrammeDetailView.as_view(), name="programme-detail"),
     path("cities/", views.CityListView.as_view(), name="city-list"),

@@ -205,8 +205,9 @@ class AnnouncementListView(ListView):
         return Designation.objects.filtered(**filters).with_listing_data().newest_first()
 
     def get_context_data(self, **kwargs):
-        active = self.form.active_filters() if self.form.is_bound and self.form.is_valid() else {}
-        feeds = feed_links(query=urlencode({"kind": Article.Kind.ANNOUNCEMENT}))
+        is_valid = self.form.is_bound and self.form.is_valid()
+        active = self.form.active_filters() if is_valid else {}
+        feeds = feed_links("announcement", query=form_query(self.form) if is_valid else "")
         return super().get_context_data(
             form=self.form, active_filters=active, feeds=feeds, **kwargs
         )

@@ -112,7 +112,8 @@ def test_filtered_feed_matches_its_list_page(client, newsroom):
         ("/cities/baotou/", "/cities/baotou/feed/"),
         ("/programmes/demo-cities/", "/programmes/demo-cities/feed/"),
         ("/tags/innovation-driven/", "/tags/innovation-driven/feed/"),
-        ("/announcements/", "/news/feed/?kind=announcement"),
+        ("/announcements/", "/announcements/feed/"),
+        ("/announcements/?status=approved&page=1", "/announcements/feed/?status=approved"),
         ("/", "/news/feed/"),
         ("/zh-hans/cities/baotou/", "/zh-hans/cities/baotou/feed/"),
     ],
@@ -150,3 +151,26 @@ def test_feed_length_and_query_count_are_bounded(client, django_assert_max_num_q
         with django_assert_max_num_queries(FEED_MAX_QUERIES):
             response = client.get(url)
         assert len(feedparser.parse(response.content).entries) == 30
+
+
+def test_filtered_announcements_have_a_designation_feed_twin(client, newsroom):
+    from news.models import City, Designation, Programme
+
+    programme = Programme.objects.get(slug="demo-cities")
+    article = Article.objects.get(slug="baotou-approved")
+    for city, status in [("baotou", "approved"), ("hohhot", "pilot")]:
+        Designation.objects.create(programme=programme, city=City.objects.get(slug=city),
+                                   status=status, announced_on=date(2023, 7, 4),
+                                   source_article=article if city == "baotou" else None)  # fmt: skip
+    query = "programme=demo-cities&status=approved&year=2023"
+    page = client.get(f"/announcements/?{query}")
+    assert f'href="/announcements/feed/?{query.replace("&", "&amp;")}"' in page.content.decode()
+    listed = [designation.city.name for designation in page.context["designations"]]
+    for url in [f"/announcements/feed/?{query}", f"/announcements/feed/atom/?{query}"]:
+        _response, feed = parse(client, url)
+        assert [entry.title.split(":")[0] for entry in feed.entries] == listed == ["Baotou"]
+        assert feed.entries[0].link == f"http://testserver{article.get_absolute_url()}"
+        assert "Approved" in feed.feed.title
+    _response, everything = parse(client, "/announcements/feed/")
+    assert {entry.title.split(":")[0] for entry in everything.entries} == {"Baotou", "Hohhot"}
+    assert client.get("/announcements/feed/?status=gossip").status_code == 404

@@ -260,3 +260,18 @@ def test_city_page_lists_its_news_and_announcements_newest_first(client, story):
     assert [a.title for a in response.context["articles"]] == ["Baotou announcement", story.title]
     html = response.content.decode()
     assert 'href="/news/?city=baotou&amp;kind=announcement"' in html
+
+
+def test_link_previews_use_the_largest_jpeg_rendition(client, story):
+    from news import services
+    from tests.test_images import jpeg_bytes
+
+    story.hero_image = SimpleUploadedFile("hero.jpg", jpeg_bytes(size=(2000, 1000)), "image/jpeg")
+    story.save()
+    services.process_hero_image(article=story)
+    parser = head(client, story.get_absolute_url())
+    assert re.fullmatch(
+        r"http://testserver/media/articles/renditions/hero.*-1600\.jpg", parser.meta["og:image"]
+    )
+    news = next(item for item in parser.json_ld if item["@type"] == "NewsArticle")
+    assert news["image"] == [parser.meta["og:image"]]

@@ -22,7 +22,8 @@ def draft(author, **fields):
 
 def public_surfaces(client, article, city):
     """Whether the article shows on each public page that lists, shows or counts it."""
-    detail = client.get(article.get_absolute_url()).status_code == 200
+    url = article.get_absolute_url()
+    detail = client.get(url).status_code == 200
     city_counts = client.get("/cities/").context["cities"]
     return {
         "detail": detail,
@@ -32,6 +33,10 @@ def public_surfaces(client, article, city):
         "tag page": article.title in client.get("/tags/scheduling/").content.decode(),
         "city count": city_counts.get(pk=city.pk).public_article_count == 1,
         "queryset": Article.objects.public().filter(pk=article.pk).exists(),
+        "feed": url in client.get("/news/feed/").content.decode(),
+        "city feed": url in client.get(f"{city.get_absolute_url()}feed/atom/").content.decode(),
+        "search": url in client.get("/search/", {"q": article.title}).content.decode(),
+        "sitemap": url in client.get("/sitemap-articles.xml").content.decode(),
     }
 
 
@@ -331,3 +336,26 @@ def test_is_public_agrees_with_the_public_queryset(fields, time_machine):
     assert article.is_public == Article.objects.public().filter(pk=article.pk).exists()
     reachable = Article.objects.reachable().filter(pk=article.pk).exists()
     assert reachable == (article.is_public or article.is_withdrawn)
+
+
+def test_feeds_and_sitemaps_date_an_article_by_its_last_major_change(client, editor, time_machine):
+    import feedparser
+
+    time_machine.move_to(START, tick=False)
+    article = services.publish_article(article=draft(editor), by=editor)
+    time_machine.move_to(START + timedelta(days=2), tick=False)
+    edit_published(client, editor, article, title="Typo fixed", change_kind="minor")
+    client.logout()
+    entry = feedparser.parse(client.get("/news/feed/atom/").content).entries[0]
+    assert entry.updated.startswith("2026-03-02")
+    assert "<lastmod>2026-03-02" in client.get("/sitemap-articles.xml").content.decode()
+
+    time_machine.move_to(START + timedelta(days=5), tick=False)
+    article.refresh_from_db()
+    edit_published(client, editor, article, summary="39 cities.", change_kind="major",
+                   change_note="Corrected the number of cities.")  # fmt: skip
+    client.logout()
+    entry = feedparser.parse(client.get("/news/feed/atom/").content).entries[0]
+    assert entry.updated.startswith("2026-03-07")
+    assert entry.published.startswith("2026-03-02")
+    assert "<lastmod>2026-03-07" in client.get("/sitemap-articles.xml").content.decode()

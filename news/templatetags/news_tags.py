@@ -19,6 +19,15 @@ def hero_picture(article, sizes: str = "100vw", lazy: bool = False):
     return {"picture": picture_sources(article, sizes=sizes), "lazy": lazy}
 
 
+@register.simple_tag(takes_context=True)
+def share_image(context, article) -> str:
+    """Absolute address of the article's link-preview image (a JPEG rendition)."""
+    from news.images import share_image_url
+
+    url = share_image_url(article)
+    return context["request"].build_absolute_uri(url) if url else ""
+
+
 @register.filter
 def figure(value) -> str:
     """A stored decimal as a reader writes it: 2333.0000 → 2,333; 12.5000 → 12.5."""
