@@ -38,7 +38,7 @@ format: install
 	$(BIN)/ruff format .
 
 check: install
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=false SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-production-like-secret-value \
 	  ALLOWED_HOSTS=news.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 

@@ -19,7 +19,7 @@ from . import csv_io, images, services
 from .admin_csv import CsvAdminMixin
 from .admin_figures import FigureSuggestionsAdminMixin
 from .models import Article, City, Designation, Metric, MetricValue, Programme
-from .search import refresh_search_vectors
+from .search import refresh_articles_about, refresh_search_vectors
 from .services import CityRecordError, delete_city, merge_cities
 
 
@@ -137,6 +137,11 @@ class CityAdmin(CsvAdminMixin, admin.ModelAdmin):
                     )
                 )
         return deleted, counts, perms_needed, protected
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"name", "name_zh"} & set(form.changed_data):
+            refresh_articles_about([obj.pk])
 
     def delete_model(self, request, obj):
         delete_city(city=obj, by=request.user)
@@ -425,6 +430,8 @@ class ArticleAdmin(FigureSuggestionsAdminMixin, admin.ModelAdmin):
             and form.stored_status == Article.Status.PUBLISHED,
             change_note=form.cleaned_data.get("change_note", ""),
         )
+        # Cities and tags are saved after the article: index their names now.
+        refresh_search_vectors([form.instance.pk])
 
     def delete_model(self, request, obj):
         files = (obj.hero_image.name, obj.hero_renditions)
@@ -619,11 +626,6 @@ class WorkflowForm(forms.Form):
 
     def service_arguments(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Cities and tags are saved after the article: index their names now.
-        refresh_search_vectors([form.instance.pk])
 
 
 @admin.register(Metric)

@@ -21,6 +21,7 @@ from django.db import DatabaseError, transaction
 from django.utils.text import slugify
 
 from .models import Article, City, Metric, MetricValue, division_code_validator
+from .search import refresh_articles_about
 
 logger = logging.getLogger(__name__)
 
@@ -220,6 +221,7 @@ def import_cities(
                 ["name", "name_zh", "province", "level", "division_code", "summary"],
                 batch_size=WRITE_BATCH_SIZE,
             )
+            refresh_articles_about(city.pk for city in to_update)
     except DatabaseError as error:
         logger.warning("City import refused by the database: %s", error)
         result.errors.append(RowError(0, "", f"the database refused the changes: {error}"))

@@ -347,6 +347,16 @@ def refresh_search_vectors(pks) -> None:
         cursor.execute(REFRESH_SQL, {"config": SEARCH_CONFIG, "ids": pks})
 
 
+def refresh_articles_about(city_ids) -> None:
+    """Re-index the articles about these cities, whose names are part of each article's
+    document: call it after renaming cities (admin, CSV import)."""
+    from .models import Article
+
+    refresh_search_vectors(
+        Article.objects.filter(cities__in=list(city_ids)).values_list("pk", flat=True).distinct()
+    )
+
+
 #: Chinese has no spaces, so the English parser sees a whole run of characters as one word.
 #: Each run is also indexed as overlapping two-character words ("示范城市" → 示范 范城 城市),
 #: and a Chinese query becomes a phrase of its bigrams: substring search through the GIN index.

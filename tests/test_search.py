@@ -311,3 +311,48 @@ def test_chinese_is_indexed_as_bigrams_and_searched_through_the_index(client):
     assert titles(search(client, "包头 innovation")) == ["包头入选示范城市"]
     assert titles(search(client, "包头 -innovation")) == []
     assert titles(search(client, "包")) == ["包头入选示范城市"]  # one character: substring
+
+
+@postgres_only
+def test_articles_saved_in_the_admin_are_found_by_their_city(client, superuser):
+    from tests.helpers import article_post_data
+
+    city = CityFactory(name="Wuhai", slug="wuhai")
+    client.force_login(superuser)
+    data = article_post_data(title="Solar park opens", cities=[city.pk])
+    assert client.post("/admin/news/article/add/", data).status_code == 302
+    client.logout()
+    # Publish without saving the model again, so only the admin's indexing is tested.
+    Article.objects.filter(title="Solar park opens").update(
+        status=Article.Status.PUBLISHED, published_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert titles(search(client, "Wuhai")) == ["Solar park opens"]
+
+
+@postgres_only
+def test_renaming_a_city_reindexes_its_articles(client, superuser):
+    city = CityFactory(name="Baotou", slug="baotou", province="Inner Mongolia")
+    ArticleFactory(title="Rare earth forum", cities=[city])
+    client.force_login(superuser)
+    data = {"name": "Paotow", "name_zh": city.name_zh, "slug": "baotou",
+            "province": "Inner Mongolia", "level": "prefecture",
+            "figures-TOTAL_FORMS": "0", "figures-INITIAL_FORMS": "0",
+            "metric_values-TOTAL_FORMS": "0", "metric_values-INITIAL_FORMS": "0"}  # fmt: skip
+    response = client.post(f"/admin/news/city/{city.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    client.logout()
+    assert titles(search(client, "Paotow")) == ["Rare earth forum"]
+
+
+@postgres_only
+def test_importing_city_names_reindexes_their_articles(client, tmp_path):
+    city = CityFactory(name="Baotou", name_zh="包头市", slug="baotou", province="Inner Mongolia")
+    ArticleFactory(title="Rare earth forum", cities=[city])
+    path = tmp_path / "cities.csv"
+    path.write_text(
+        "slug,name,name_zh,province,level,division_code,summary\n"
+        "baotou,Paotow,包头市,Inner Mongolia,prefecture,,\n",
+        encoding="utf-8",
+    )
+    call_command("import_cities", str(path), stdout=StringIO())
+    assert titles(search(client, "Paotow")) == ["Rare earth forum"]
