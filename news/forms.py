@@ -53,13 +53,7 @@ class ArticleFilterForm(forms.Form):
 class DesignationFilterForm(forms.Form):
     """The announcements list filters: programme, status, province and year, all combinable."""
 
-    programme = forms.ModelChoiceField(
-        queryset=Programme.objects.order_by("name"),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All programmes"),
-        label=_("Programme"),
-    )
+    programme = ArticleFilterForm.base_fields["programme"]
     status = forms.ChoiceField(
         choices=[("", _("All statuses")), *Designation.Status.choices],
         required=False,
