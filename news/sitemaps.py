@@ -10,7 +10,7 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from .metadata import last_changed
-from .models import Article, City, Programme
+from .models import Article, City, Metric, MetricValue, Programme
 
 
 class LocalisedSitemap(Sitemap):
@@ -69,6 +69,16 @@ class TagSitemap(LocalisedSitemap):
         return reverse("news:tag-detail", kwargs={"slug": tag.slug})
 
 
+class MetricSitemap(LocalisedSitemap):
+    """Metrics that have at least one value the public may see."""
+
+    changefreq = "weekly"
+
+    def items(self):
+        shown = MetricValue.objects.shown_to_public().values("metric_id")
+        return Metric.objects.filter(pk__in=shown).order_by("pk").only("pk", "slug")
+
+
 class ListPageSitemap(LocalisedSitemap):
     changefreq = "daily"
     priority = 0.8
@@ -80,6 +90,7 @@ class ListPageSitemap(LocalisedSitemap):
             "news:announcement-list",
             "news:programme-list",
             "news:city-list",
+            "news:metric-list",
         ]
 
     def location(self, name):
@@ -92,4 +103,5 @@ SITEMAPS = {
     "cities": CitySitemap,
     "programmes": ProgrammeSitemap,
     "tags": TagSitemap,
+    "metrics": MetricSitemap,
 }

@@ -9,7 +9,13 @@ import pytest
 from django.utils import timezone
 
 from news.models import Article
-from tests.factories import ArticleFactory, CityFactory, ProgrammeFactory
+from tests.factories import (
+    ArticleFactory,
+    CityFactory,
+    MetricFactory,
+    MetricValueFactory,
+    ProgrammeFactory,
+)
 
 pytestmark = pytest.mark.django_db
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}
@@ -29,7 +35,12 @@ def site_content():
         programmes=[programme],
         tags=["innovation", "创新"],
     )
-    ArticleFactory(title="Draft", slug="draft", status=Article.Status.DRAFT, tags=["secret"])
+    draft = ArticleFactory(title="Draft", slug="draft", status=Article.Status.DRAFT,
+                           tags=["secret"])  # fmt: skip
+    MetricValueFactory(metric=MetricFactory(slug="experts"), city=city, source_article=public,
+                       source_note="")  # fmt: skip
+    MetricValueFactory(metric=MetricFactory(slug="unpublished"), city=city, source_article=draft,
+                       source_note="")  # fmt: skip
     ArticleFactory(slug="future", published_at=timezone.now() + timedelta(days=2), tags=["soon"])
     return public
 
@@ -59,12 +70,14 @@ def test_sitemap_index_lists_sections_and_every_address_answers_200(client, site
     assert {"/cities/baotou/", "/programmes/demo-cities/", "/tags/innovation/"} <= paths
     assert {"/news/2023/07/04/public/", "/zh-hans/news/2023/07/04/public/"} <= paths
     assert "/tags/%E5%88%9B%E6%96%B0/" in paths  # a Chinese tag
+    assert {"/metrics/", "/metrics/experts/"} <= paths
 
 
 def test_sitemap_has_only_public_content(client, site_content):
     text = "".join(entry.find("sm:loc", NS).text for entry in all_sitemap_urls(client))
     assert "/draft/" not in text and "/future/" not in text
     assert "/tags/secret/" not in text and "/tags/soon/" not in text
+    assert "/metrics/unpublished/" not in text
 
 
 def test_articles_carry_lastmod_and_language_alternates(client, site_content):
