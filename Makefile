@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # `make run` is for a laptop: debug on and the development key, unless the environment says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: install run serve test lint format check bench clean
+.PHONY: install run serve test lint format check bench bench-search clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ check: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+bench-search: install
+	$(BIN)/python bench/search.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
