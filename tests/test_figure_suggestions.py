@@ -288,3 +288,8 @@ def test_linking_keeps_entities_and_markup_intact():
         'title="High-end academic activities">17</a> high-end academic activities</em> '
         "&lt;2023&gt;.</p>"
     )
+
+
+def test_article_change_page_links_its_suggested_figures(admin_client, article):
+    html = admin_client.get(f"/admin/news/article/{article.pk}/change/").content.decode()
+    assert f'href="/admin/news/article/{article.pk}/figures/">Suggested figures</a>' in html
