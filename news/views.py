@@ -76,36 +76,56 @@ def home(request):
     return render(request, "news/home.html", context)
 
 
-class ArticleListView(ListView):
-    """/news/: newest first, filtered by any combination of kind, city, programme, tag, year."""
+class FilteredListView(ListView):
+    """A list narrowed by a filter form read from the query string; any bad value makes the
+    page answer 400 with the form's explanation and no results, never a server error."""
 
-    template_name = "news/article_list.html"
-    context_object_name = "articles"
-    paginate_by = NEWS_PAGE_SIZE
+    filter_form_class = None
 
     def get(self, request, *args, **kwargs):
-        self.form = ArticleFilterForm(request.GET or None)
+        self.form = self.filter_form_class(request.GET or None)
+        self.filters_are_valid = not self.form.is_bound or self.form.is_valid()
         response = super().get(request, *args, **kwargs)
-        if self.form.is_bound and not self.form.is_valid():
+        if not self.filters_are_valid:
             response.status_code = 400
         return response
 
     def get_queryset(self):
-        if self.form.is_bound and not self.form.is_valid():
-            return Article.objects.none()
-        filters = self.form.filters() if self.form.is_bound else {}
+        if not self.filters_are_valid:
+            return self.model.objects.none()
+        return self.filtered_queryset(self.form.filters() if self.form.is_bound else {})
+
+    def filtered_queryset(self, filters: dict):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        usable = self.form.is_bound and self.filters_are_valid
+        return super().get_context_data(
+            form=self.form,
+            active_filters=self.form.active_filters() if usable else {},
+            feed_query=form_query(self.form) if usable else "",
+            **kwargs,
+        )
+
+
+class ArticleListView(FilteredListView):
+    """/news/: newest first, filtered by any combination of kind, city, programme, tag, year."""
+
+    model = Article
+    filter_form_class = ArticleFilterForm
+    template_name = "news/article_list.html"
+    context_object_name = "articles"
+    paginate_by = NEWS_PAGE_SIZE
+
+    def filtered_queryset(self, filters):
         return Article.objects.public().filtered(**filters).newest_first().with_listing_data()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        is_valid = self.form.is_bound and self.form.is_valid()
-        active = self.form.active_filters() if is_valid else {}
-        kind = active.get("kind")
+        kind = context["active_filters"].get("kind")
         context.update(
-            form=self.form,
-            active_filters=active,
             heading=Article.Kind(kind).label if kind else _("News"),
-            feeds=feed_links(query=form_query(self.form) if is_valid else ""),
+            feeds=feed_links(query=context["feed_query"]),
         )
         return context
 
@@ -184,33 +204,22 @@ def article_context(request, article: Article) -> dict:
     return context
 
 
-class AnnouncementListView(ListView):
+class AnnouncementListView(FilteredListView):
     """Designations, newest first, filtered by programme, status, province and year."""
 
+    model = Designation
+    filter_form_class = DesignationFilterForm
     template_name = "news/announcement_list.html"
     context_object_name = "designations"
     paginate_by = ANNOUNCEMENTS_PAGE_SIZE
 
-    def get(self, request, *args, **kwargs):
-        self.form = DesignationFilterForm(request.GET or None)
-        response = super().get(request, *args, **kwargs)
-        if self.form.is_bound and not self.form.is_valid():
-            response.status_code = 400
-        return response
-
-    def get_queryset(self):
-        if self.form.is_bound and not self.form.is_valid():
-            return Designation.objects.none()
-        filters = self.form.filters() if self.form.is_bound else {}
+    def filtered_queryset(self, filters):
         return Designation.objects.filtered(**filters).with_listing_data().newest_first()
 
     def get_context_data(self, **kwargs):
-        is_valid = self.form.is_bound and self.form.is_valid()
-        active = self.form.active_filters() if is_valid else {}
-        feeds = feed_links("announcement", query=form_query(self.form) if is_valid else "")
-        return super().get_context_data(
-            form=self.form, active_filters=active, feeds=feeds, **kwargs
-        )
+        context = super().get_context_data(**kwargs)
+        context["feeds"] = feed_links("announcement", query=context["feed_query"])
+        return context
 
 
 class ProgrammeListView(ListView):
