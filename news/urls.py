@@ -18,7 +18,21 @@ class TwoDigitConverter:
         return f"{value:02d}"
 
 
+class TagSlugConverter:
+    """Tag slugs keep letters of any script (创新), so `<slug:>` is too narrow; this still
+    refuses slashes, control characters and punctuation, which no tag slug contains."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
 register_converter(TwoDigitConverter, "two")
+register_converter(TagSlugConverter, "tagslug")
 
 app_name = "news"
 
@@ -41,8 +55,8 @@ urlpatterns = [
         {"scope": "programme"},
         name="programme-feed-atom",
     ),
-    path("tags/<str:slug>/feed/", rss, {"scope": "tag"}, name="tag-feed-rss"),
-    path("tags/<str:slug>/feed/atom/", atom, {"scope": "tag"}, name="tag-feed-atom"),
+    path("tags/<tagslug:slug>/feed/", rss, {"scope": "tag"}, name="tag-feed-rss"),
+    path("tags/<tagslug:slug>/feed/atom/", atom, {"scope": "tag"}, name="tag-feed-atom"),
     path(
         "news/<int:year>/<two:month>/<two:day>/<slug:slug>/",
         views.article_detail,
@@ -68,5 +82,5 @@ urlpatterns = [
         views.metric_metadata_json,
         name="metric-metadata",
     ),
-    path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
+    path("tags/<tagslug:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
 ]

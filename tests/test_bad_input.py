@@ -67,3 +67,8 @@ def test_impossible_date_for_a_real_article_redirects_to_its_address(client):
     response = client.get("/news/2023/13/45/real/")
     assert response.status_code == 301
     assert response["Location"] == article.get_absolute_url()
+
+
+@pytest.mark.parametrize("url", ["/tags/%00/", "/tags/a%00b/feed/", "/tags/%01/feed/atom/"])
+def test_control_characters_in_tag_addresses_are_404(client, url):
+    assert client.get(url).status_code == 404
