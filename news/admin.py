@@ -18,7 +18,7 @@ from taggit.models import Tag
 from . import csv_io, images, services
 from .admin_csv import CsvAdminMixin
 from .admin_figures import FigureSuggestionsAdminMixin
-from .models import Article, City, Designation, Metric, MetricValue, Programme
+from .models import Article, BodyImage, City, Designation, Metric, MetricValue, Programme
 from .search import refresh_articles_about, refresh_search_vectors
 from .services import CityRecordError, delete_city, merge_cities
 
@@ -38,6 +38,51 @@ class ArticleFiguresInline(MetricValueInline):
     verbose_name_plural = "figures this article reports"
     fields = ["metric", "city", "period", "value", "source_note"]
     autocomplete_fields = ["metric", "city"]
+
+
+class BodyImageForm(forms.ModelForm):
+    class Meta:
+        model = BodyImage
+        fields = ["image", "alt_text"]
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image and hasattr(image, "content_type"):  # a new upload, not the stored file
+            return images.clean_upload(image)
+        return image
+
+
+class BodyImageInline(admin.TabularInline):
+    """Images for the article text: checked like the hero, renditions made once at upload."""
+
+    model = BodyImage
+    form = BodyImageForm
+    extra = 0
+    fields = ["image", "alt_text", "address"]
+    readonly_fields = ["address"]
+
+    @admin.display(description="address to insert in the text")
+    def address(self, body_image):
+        return body_image.image.url if body_image.pk and body_image.image else "Shown after saving"
+
+    # Whoever may edit the article may manage its images.
+    def _may_edit_article(self, request, obj):
+        article_admin = self.admin_site._registry[Article]
+        if obj is None:
+            return article_admin.has_add_permission(request)
+        return article_admin.has_change_permission(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return self.admin_site._registry[Article].has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_edit_article(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_edit_article(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_edit_article(request, obj)
 
 
 class CityFiguresInline(MetricValueInline):
@@ -186,6 +231,8 @@ BODY_EDITOR_EXTENSIONS = {
     "TableCell": True,
     "HardBreak": True,
     "HorizontalRule": True,
+    # Only images uploaded under "Images for the text" survive the sanitiser (news/sanitise.py).
+    "Image": True,
 }
 
 
@@ -319,7 +366,7 @@ class ArticleAdmin(FigureSuggestionsAdminMixin, admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["cities", "programmes", "author"]
-    inlines = [ArticleFiguresInline]
+    inlines = [BodyImageInline, ArticleFiguresInline]
     actions = ["submit_selected", "publish_selected", "unpublish_selected", "archive_selected"]
     #: Fields only people who may publish can set.
     EDITOR_FIELDS = ["published_at", "updated_on", "expires_at", "is_featured", "author"]
@@ -434,9 +481,28 @@ class ArticleAdmin(FigureSuggestionsAdminMixin, admin.ModelAdmin):
         refresh_search_vectors([form.instance.pk])
 
     def delete_model(self, request, obj):
-        files = (obj.hero_image.name, obj.hero_renditions)
+        files = [(obj.hero_image.name, obj.hero_renditions)]
+        files += [(item.image.name, item.renditions) for item in obj.body_images.all()]
         super().delete_model(request, obj)
-        transaction.on_commit(lambda: images.delete_files(*files))
+        transaction.on_commit(lambda: [images.delete_files(*pair) for pair in files])
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not BodyImage:
+            return super().save_formset(request, form, formset, change)
+        stored = {item.pk: (item.image.name, item.renditions) for item in formset.queryset}
+        saved = formset.save()
+        for body_image in formset.deleted_objects:  # deleted rows keep their field values
+            old = (body_image.image.name, body_image.renditions)
+            transaction.on_commit(lambda old=old: images.delete_files(*old))
+        for body_image in saved:
+            previous_name, previous_renditions = stored.get(body_image.pk, ("", []))
+            if body_image.image.name != previous_name:
+                services.process_body_image(
+                    body_image=body_image,
+                    previous_name=previous_name,
+                    previous_renditions=previous_renditions,
+                )
+        return saved
 
     # --- workflow buttons, revisions, preview -----------------------------------------------
 

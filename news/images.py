@@ -5,12 +5,14 @@ only print `srcset` from stored names and never touch Pillow on a request.
 """
 
 import io
+import re
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.html import escape
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -160,3 +162,42 @@ def picture_sources(article, *, sizes: str) -> dict | None:
         "sizes": sizes,
         "alt": article.hero_alt,
     }
+
+
+#: <img> tags as nh3 writes them into a stored body (attributes double-quoted, no newlines).
+_BODY_IMG = re.compile(r"<img\s([^>]*)>")
+_ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"')
+BODY_IMAGE_SIZES = "(min-width: 48em) 44rem, 100vw"
+
+
+def responsive_body_images(html: str, body_images) -> str:
+    """Give each uploaded image in a (sanitised) body its renditions as srcset, its size, alt
+    text and lazy loading; images the body names but the article no longer has are dropped."""
+    by_url = {item.image.url: item for item in body_images if item.image}
+
+    def rebuild(match):
+        attributes = dict(_ATTRIBUTE.findall(match.group(1)))
+        body_image = by_url.get(attributes.get("src", ""))
+        if body_image is None:
+            return ""
+        jpegs = sorted(
+            (item for item in body_image.renditions or [] if item["type"] == "image/jpeg"),
+            key=lambda item: item["width"],
+        )
+        parts = {
+            "src": body_image.image.url,
+            "alt": attributes.get("alt") or escape(body_image.alt_text),
+            "width": body_image.width,
+            "height": body_image.height,
+            "srcset": ", ".join(
+                f"{default_storage.url(item['name'])} {item['width']}w" for item in jpegs
+            ),
+            "sizes": BODY_IMAGE_SIZES if jpegs else "",
+            "loading": "lazy",
+            "decoding": "async",
+        }
+        return (
+            "<img " + " ".join(f'{name}="{value}"' for name, value in parts.items() if value) + ">"
+        )
+
+    return _BODY_IMG.sub(rebuild, html)

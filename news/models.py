@@ -585,3 +585,30 @@ class ArticleRedirect(models.Model):
 
     def __str__(self) -> str:
         return self.old_path
+
+
+class BodyImage(models.Model):
+    """An image for use inside an article's text: uploaded and checked like the hero image,
+    with renditions made once; editors insert it in the editor by its address."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="body_images")
+    image = models.ImageField(
+        upload_to="articles/body/",
+        help_text="JPEG, PNG or WebP. After saving, insert it in the text with the Image button "
+        "and the address shown here.",
+    )
+    alt_text = models.CharField(
+        max_length=250, help_text="What the image shows, for people who cannot see it."
+    )
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    renditions = models.JSONField(default=list, blank=True, editable=False)
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "image for the text"
+        verbose_name_plural = "images for the text"
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.alt_text

@@ -22,6 +22,7 @@ from .models import (
     ArticleEvent,
     ArticleRedirect,
     ArticleRevision,
+    BodyImage,
     ChangeNote,
     City,
     Metric,
@@ -368,6 +369,22 @@ def process_hero_image(
         old = (previous_name, previous_renditions or [])
         transaction.on_commit(lambda: images.delete_files(*old))
     return article
+
+
+def process_body_image(
+    *, body_image: BodyImage, previous_name: str = "", previous_renditions: list | None = None
+) -> BodyImage:
+    """After an image for the text is stored: make its renditions once, drop replaced files."""
+    body_image.renditions, (body_image.width, body_image.height) = images.make_renditions(
+        body_image.image.name
+    )
+    BodyImage.objects.filter(pk=body_image.pk).update(
+        renditions=body_image.renditions, width=body_image.width, height=body_image.height
+    )
+    if previous_name:
+        old = (previous_name, previous_renditions or [])
+        transaction.on_commit(lambda: images.delete_files(*old))
+    return body_image
 
 
 # --- City records and figures --------------------------------------------------------------------

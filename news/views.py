@@ -186,6 +186,7 @@ def article_context(request, article: Article) -> dict:
         "programmes": article.programmes.order_by("name"),
         "figures": article.figures.with_listing_data().in_display_order(),
         "change_notes": list(article.change_notes.all()),
+        "body_images": list(article.body_images.all()),
         "related_articles": public.related_to(article)
         .newest_first()
         .with_listing_data()[:RELATED_LENGTH],

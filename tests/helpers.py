@@ -3,11 +3,13 @@
 from django.utils import timezone
 
 MANAGEMENT_FORM = {
-    "figures-TOTAL_FORMS": "0",
-    "figures-INITIAL_FORMS": "0",
-    "figures-MIN_NUM_FORMS": "0",
-    "figures-MAX_NUM_FORMS": "1000",
-}
+    f"{prefix}-{name}": value
+    for prefix in ("figures", "body_images")
+    for name, value in [
+        ("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"), ("MIN_NUM_FORMS", "0"),
+        ("MAX_NUM_FORMS", "1000"),
+    ]
+}  # fmt: skip
 
 
 def article_post_data(article=None, **overrides) -> dict:

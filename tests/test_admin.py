@@ -10,6 +10,7 @@ from tests.factories import (
     DesignationFactory,
     MetricValueFactory,
 )
+from tests.helpers import MANAGEMENT_FORM
 
 pytestmark = pytest.mark.django_db
 
@@ -58,10 +59,7 @@ def article_form_data(**overrides):
         "status": "draft",
         "byline": "Staff",
         "new_tags": "innovation, talent",
-        "figures-TOTAL_FORMS": "0",
-        "figures-INITIAL_FORMS": "0",
-        "figures-MIN_NUM_FORMS": "0",
-        "figures-MAX_NUM_FORMS": "1000",
+        **MANAGEMENT_FORM,
     }
     data.update(overrides)
     return data

@@ -14,9 +14,10 @@ from tests.factories import ArticleFactory, CityFactory, ProgrammeFactory, UserF
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-#: Article page: the article, tags, cities, programmes, figures, related (+ cities and tags),
-#: previous and next. Guards against the related list costing a query per card.
-ARTICLE_MAX_QUERIES = 11
+#: Article page: the article, tags, cities, programmes, figures, images for the text, related
+#: (+ cities and tags), previous and next. Guards against the related list costing a query per
+#: card.
+ARTICLE_MAX_QUERIES = 12
 GIF = (
     b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
     b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"

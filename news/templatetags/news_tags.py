@@ -69,13 +69,16 @@ def figures_jsonld(context, figures, name: str, description: str = "", *download
 
 
 @register.simple_tag
-def body_with_figure_links(body: str, figures):
-    """An article body (already sanitised) with each figure it reports linked to its metric page."""
+def body_with_figure_links(body: str, figures, body_images=()):
+    """An article body (already sanitised) with each figure it reports linked to its metric page
+    and each uploaded image given its renditions and lazy loading."""
     from django.utils.safestring import mark_safe
 
     from news.figures import link_figures
+    from news.images import responsive_body_images
 
-    return mark_safe(link_figures(body, figures, lambda figure: figure.metric.get_absolute_url()))  # noqa: S308
+    linked = link_figures(body, figures, lambda figure: figure.metric.get_absolute_url())
+    return mark_safe(responsive_body_images(linked, body_images))  # noqa: S308
 
 
 #: Characters that could end a <script> element or start an HTML comment, escaped in JSON.
