@@ -2,7 +2,8 @@
 
 axe-core's script ships inside the axe-playwright-python package, so nothing is downloaded: it
 is injected into each page that headless Chromium has loaded from the live server and run with
-its default rule set (WCAG A and AA, plus best practices).
+its default rule set (WCAG A and AA, plus best practices), on a desktop screen and on a 320 px
+wide phone, where WCAG's reflow rule also says the page must not scroll sideways.
 """
 
 import pytest
@@ -25,6 +26,9 @@ PAGES = [
     ("/search/?q=Baotou", 200), ("/no-such-page/", 404),
 ]  # fmt: skip
 PAGES_IN_BOTH_LANGUAGES = PAGES + [(f"/zh-hans{path}", status) for path, status in PAGES]
+#: A desktop, then WCAG 1.4.10's reflow width: wide tables may scroll in their own region there.
+SCREENS = [{"width": 1280, "height": 800}, {"width": 320, "height": 640}]
+PHONE_WIDTH = 320
 
 
 @pytest.fixture(scope="module")
@@ -59,13 +63,20 @@ def describe(violation: dict) -> str:
 
 def test_every_public_page_has_no_axe_violations(page, axe, demo_site):
     problems = []
-    for path, status in PAGES_IN_BOTH_LANGUAGES:
-        response = page.goto(f"{demo_site}{path}")
-        assert response.status == status, f"{path} answered {response.status}"
-        results = axe.run(page).response
-        assert results["passes"], f"axe ran no passing check on {path}: did it run at all?"
-        problems += [f"{path}\n    {describe(violation)}" for violation in results["violations"]]
-    assert not problems, "axe-core found violations:\n" + "\n".join(problems)
+    for screen in SCREENS:
+        page.set_viewport_size(screen)
+        for path, status in PAGES_IN_BOTH_LANGUAGES:
+            where = f"{path} at {screen['width']} px"
+            response = page.goto(f"{demo_site}{path}")
+            assert response.status == status, f"{path} answered {response.status}"
+            results = axe.run(page).response
+            assert results["passes"], f"axe ran no passing check on {where}: did it run at all?"
+            problems += [f"{where}\n    {describe(found)}" for found in results["violations"]]
+            if screen["width"] == PHONE_WIDTH:
+                width = page.evaluate("document.documentElement.scrollWidth")
+                if width > PHONE_WIDTH:
+                    problems.append(f"{where}\n    reflow: the page is {width} px wide")
+    assert not problems, "Accessibility problems:\n" + "\n".join(problems)
 
 
 def test_axe_reports_an_image_without_alt_text(page, axe):
