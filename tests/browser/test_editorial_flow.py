@@ -2,56 +2,23 @@
 reads. Drives Debian's headless Chromium through Playwright (no browser download)."""
 
 import io
-import os
-import shutil
 
 import pytest
-from django.db import connections
 from PIL import Image
 
 from news.models import Article
+from tests.browser.chromium import chromium
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 PASSWORD = "correct-horse-battery"
 
 
-def _unavailable(reason: str):
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: the browser tests must run in CI)")
-    pytest.skip(reason)
-
-
 @pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread, which makes Django's ORM think
-    # it is in async code; the ORM calls here are ordinary blocking ones. Only for this test,
-    # so subprocesses (like the deploy check) never inherit it.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("Playwright is not installed (pip install -e '.[dev]')")
-    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        _unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"),
-            headless=True,
-            args=CHROMIUM_ARGS,
-        )
+def browser():
+    with chromium() as browser:
         yield browser
-        browser.close()
-        # The test's ORM calls ran while Playwright's loop was active, which gives them their
-        # own connection objects; close them here, in that same context, so the test
-        # database can be dropped at the end of the run.
-        connections.close_all()
 
 
 @pytest.fixture
