@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from .figures import suggest_figures
@@ -57,7 +58,9 @@ FigureSuggestionFormSet = formset_factory(FigureSuggestionForm, extra=0)
 
 
 def article_period(article) -> str:
-    moment = article.updated_on or (article.published_at and article.published_at.date())
+    moment = article.updated_on or (
+        article.published_at and timezone.localdate(article.published_at)
+    )
     return str(moment.year) if moment else ""
 
 

@@ -337,7 +337,8 @@ def demo_body(title: str, summary: str) -> str:
 def upsert_article(*, slug, cities, programmes, city_slugs, programme_slugs, tags, with_image,
                    author, **fields) -> Article:  # fmt: skip
     fields.setdefault(
-        "updated_on", fields["published_at"].date() if fields["published_at"] else None
+        "updated_on",
+        timezone.localdate(fields["published_at"]) if fields["published_at"] else None,
     )
     if author is not None:
         fields["author"] = author
