@@ -135,7 +135,7 @@ DEMO_ARTICLES = [
      False, False, "Housing and training support for engineers under 35. Demo data."),
     ("xian-innovation-china-pilot-review", "Xi'an reviews five years as an Innovation China pilot",
      Article.Kind.FEATURE, Article.Status.PUBLISHED, 120, ["xian"],
-     ["innovation-china-pilot-cities"], ["innovation-china"], True, True,
+     ["innovation-china-pilot-cities"], ["innovation-china"], False, True,
      "A look at what the pilot changed for the city's research institutes. Demo data."),
     ("inner-mongolia-science-bases-data", "Science popularisation bases in Inner Mongolia: the figures",
      Article.Kind.DATA_RELEASE, Article.Status.PUBLISHED, 150, ["baotou", "hohhot", "ordos"], [],

@@ -109,3 +109,9 @@ def test_ensure_roles_command_is_idempotent(capsys):
         .permissions.filter(codename__in=["publish_article", "change_city", "delete_article"])
         .exists()
     )
+
+
+def test_demo_home_leads_with_the_baotou_story(client):
+    call_command("load_demo")
+    lead = client.get("/").context["featured_articles"]
+    assert [article.slug for article in lead] == ["baotou-innovation-driven-demonstration-city"]
