@@ -296,6 +296,18 @@ class ArticleAdminForm(forms.ModelForm):
             self.initial["tags"] = list(self.instance.tags.all())
             self.initial["opened_version"] = self.instance.version
         self.stored_status = self.instance.status if self.instance.pk else None
+        # What the save must compare with or clean up after: the row as stored before this edit.
+        # Kept on the form (one per request), never on the shared ModelAdmin instance.
+        self.stored = (
+            {
+                "path": self.instance.get_absolute_url(),
+                "hero": self.instance.hero_image.name,
+                "renditions": self.instance.hero_renditions,
+                "version": self.instance.version,
+            }
+            if self.instance.pk
+            else {}
+        )
 
     def clean_hero_image(self):
         image = self.cleaned_data.get("hero_image")
@@ -328,6 +340,8 @@ class ArticleAdminForm(forms.ModelForm):
             .values_list("version", flat=True)
             .first()
         )
+        if current is not None:
+            self.stored["version"] = current
         if current is None or cleaned.get("opened_version") == current:
             return
         latest = self.instance.revisions.select_related("created_by").first()
@@ -448,22 +462,15 @@ class ArticleAdmin(FigureSuggestionsAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:
             obj.author = request.user
-        self._previous = None
         if change:
-            stored = Article.objects.get(pk=obj.pk)
-            self._previous = {
-                "path": stored.get_absolute_url(),
-                "hero": stored.hero_image.name,
-                "renditions": stored.hero_renditions,
-            }
-            obj.version = stored.version + 1
+            obj.version = form.stored["version"] + 1
         new_upload = "hero_image" in form.changed_data
         super().save_model(request, obj, form, change)
         if new_upload:
             services.process_hero_image(
                 article=obj,
-                previous_name=(self._previous or {}).get("hero", ""),
-                previous_renditions=(self._previous or {}).get("renditions"),
+                previous_name=form.stored.get("hero", ""),
+                previous_renditions=form.stored.get("renditions"),
             )
 
     def save_related(self, request, form, formsets, change):
@@ -472,7 +479,7 @@ class ArticleAdmin(FigureSuggestionsAdminMixin, admin.ModelAdmin):
             article=form.instance,
             by=request.user,
             created=not change,
-            previous_path=(self._previous or {}).get("path"),
+            previous_path=form.stored.get("path"),
             is_major_change=form.cleaned_data.get("change_kind") == "major"
             and form.stored_status == Article.Status.PUBLISHED,
             change_note=form.cleaned_data.get("change_note", ""),
