@@ -425,10 +425,6 @@ class Article(models.Model):
         return self.last_major_update_at or self.published_at
 
     @property
-    def has_hero_renditions(self) -> bool:
-        return bool(self.hero_image and self.hero_renditions)
-
-    @property
     def url_date(self):
         moment = self.published_at or self.created_at or timezone.now()
         return timezone.localtime(moment).date()

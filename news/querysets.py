@@ -6,23 +6,27 @@ from django.utils import timezone
 
 
 class ArticleQuerySet(models.QuerySet):
-    def public(self):
-        """Published, due and not expired: the single rule every public page, feed and count uses.
-
-        Scheduling and expiry need no job: the time comparison happens in every query.
-        """
-        now = timezone.now()
-        return self.filter(
+    def _visible_condition(self, now) -> Q:
+        """Published, due and not expired at `now` (Article.is_public is the in-memory twin)."""
+        return Q(
             Q(expires_at__isnull=True) | Q(expires_at__gt=now),
             status=self.model.Status.PUBLISHED,
             published_at__lte=now,
         )
 
+    def public(self):
+        """Published, due and not expired: the single rule every public page, feed and count uses.
+
+        Scheduling and expiry need no job: the time comparison happens in every query.
+        """
+        return self.filter(self._visible_condition(timezone.now()))
+
     def reachable(self):
         """What answers at its own address: public articles and withdrawn ones (with a notice)."""
+        now = timezone.now()
         return self.filter(
-            Q(pk__in=self.public().values("pk"))
-            | Q(status=self.model.Status.WITHDRAWN, published_at__lte=timezone.now())
+            self._visible_condition(now)
+            | Q(status=self.model.Status.WITHDRAWN, published_at__lte=now)
         )
 
     def newest_first(self):
@@ -74,9 +78,6 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_programme(self, programme):
         return self.filter(programmes=programme)
-
-    def for_tag_slug(self, slug: str):
-        return self.filter(tags__slug=slug)
 
     def filtered(self, *, kind=None, city=None, programme=None, tag=None, year=None):
         """Apply the news list filters; each given filter narrows the result."""
