@@ -21,6 +21,7 @@ from django.db import DatabaseError, transaction
 from django.utils.text import slugify
 
 from .models import Article, City, Metric, MetricValue, division_code_validator
+from .numbers import format_number
 from .search import refresh_articles_about
 
 logger = logging.getLogger(__name__)
@@ -306,12 +307,6 @@ def parse_number(text: str) -> Decimal | None:
         return None
     whole_digits = len(str(abs(int(number)))) if abs(number) >= 1 else 0
     return None if whole_digits > MAX_WHOLE_DIGITS else number
-
-
-def format_number(number: Decimal) -> str:
-    """A stored value as the shortest exact text: 2333.0000 → 2333, 12.5000 → 12.5."""
-    text = format(number.normalize(), "f")
-    return "0" if text in {"-0", ""} else text
 
 
 def import_metric_values(

@@ -17,7 +17,6 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from .charts import ranking_chart, series_chart
-from .csv_io import format_number
 from .feeds import form_query
 from .forms import ArticleFilterForm, DesignationFilterForm, MetricPeriodForm, SearchForm
 from .linked_data import metric_metadata, source_of
@@ -27,6 +26,7 @@ from .metadata import (
     city_structured_data,
 )
 from .models import Article, ArticleRedirect, City, Designation, Metric, MetricValue, Programme
+from .numbers import format_number
 from .periods import period_sort_key
 from .search import parse_query, search_articles, snippets_for, suggest_spelling
 

@@ -4,9 +4,10 @@ import json
 from decimal import Decimal
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
+
+from news.numbers import readable_number
 
 register = template.Library()
 
@@ -33,12 +34,7 @@ def figure(value) -> str:
     """A stored decimal as a reader writes it: 2333.0000 → 2,333; 12.5000 → 12.5."""
     if value is None or value == "":
         return ""
-    number = Decimal(value)
-    if number == number.to_integral_value():
-        return intcomma(int(number))
-    text = format(number.normalize(), "f")
-    whole, _, fraction = text.partition(".")
-    return f"{intcomma(int(whole))}.{fraction}" if whole.lstrip("-") else text
+    return readable_number(Decimal(value))
 
 
 @register.simple_tag(takes_context=True)
