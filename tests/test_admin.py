@@ -122,3 +122,17 @@ def test_invalid_division_code_is_a_form_error(admin_client):
     assert response.status_code == 200
     assert "exactly six digits" in response.content.decode()
     assert not City.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/news/city/?province=%00",
+        "/admin/news/article/?status=a%00b",
+        "/admin/news/city/?%00=1",
+    ],
+)
+def test_nul_characters_in_admin_filters_are_a_bad_request(admin_client, url):
+    CityFactory(province="Anhui")
+    assert admin_client.get(url).status_code == 400
+    assert admin_client.get("/admin/news/city/?province=Anhui").status_code == 200

@@ -1,0 +1,25 @@
+"""Request guards that sit in front of code we do not own."""
+
+from django.core.exceptions import BadRequest
+from django.urls import reverse
+
+
+class AdminNullCharacterGuard:
+    """Refuse admin requests whose query string carries a NUL character, with a 400.
+
+    The admin's list filters pass query values straight to the database, and PostgreSQL
+    cannot hold a NUL in a string, so `?province=%00` would otherwise be a server error. The
+    public pages parse every parameter with a form, which drops or refuses such characters.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(reverse("admin:index")) and any(
+            "\x00" in key or "\x00" in value
+            for key, values in request.GET.lists()
+            for value in values
+        ):
+            raise BadRequest("Query parameters may not contain NUL characters.")
+        return self.get_response(request)
