@@ -8,7 +8,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from news.sitemaps import SITEMAPS
-from news.views import robots_txt
+from news.views.site import robots_txt
 
 admin.site.site_header = "cityinno newsroom"
 admin.site.site_title = "cityinno admin"

@@ -14,8 +14,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from .models import Article, City, Designation, Metric, MetricValue, Programme
-from .search import refresh_search_vectors
-from .services import process_hero_image, record_revision
+from .services import create_article
 
 DEMO_NOTE = "Demo data: invented for illustration, not a real figure."
 
@@ -190,7 +189,7 @@ DEMO_USERS = [
 ]
 
 
-def demo_image(title: str, hue: int, size=(1600, 900)) -> ContentFile:
+def demo_image(title: str, hue: int, size=(1600, 900), name: str = "demo.jpg") -> ContentFile:
     """A generated JPEG (bands and circles) so demo articles have real images to render."""
     width, height = size
     image = Image.new("RGB", size, (20, 40, 70))
@@ -209,7 +208,7 @@ def demo_image(title: str, hue: int, size=(1600, 900)) -> ContentFile:
     draw.text((60, height - 90), title[:60], fill=(255, 255, 255))
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=82)
-    return ContentFile(buffer.getvalue())
+    return ContentFile(buffer.getvalue(), name=name)
 
 
 def aware(moment: datetime) -> datetime:
@@ -336,29 +335,33 @@ def demo_body(title: str, summary: str) -> str:
 
 def upsert_article(*, slug, cities, programmes, city_slugs, programme_slugs, tags, with_image,
                    author, **fields) -> Article:  # fmt: skip
+    """The demo article with this slug: created through the article service the first time,
+    left as editors keep it afterwards."""
+    existing = Article.objects.filter(slug=slug).first()
+    if existing is not None:
+        return existing
     fields.setdefault(
         "updated_on",
         timezone.localdate(fields["published_at"]) if fields["published_at"] else None,
     )
-    if author is not None:
-        fields["author"] = author
-    fields["byline"] = "cityinno staff" if slug.startswith("baotou") else "cityinno demo desk"
-    article, _ = Article.objects.update_or_create(slug=slug, defaults=fields)
-    article.cities.set([cities[name] for name in city_slugs])
-    article.programmes.set([programmes[name] for name in programme_slugs])
-    article.tags.set(tags)
-    if with_image and not article.hero_image:
-        article.hero_image.save(f"{slug}.jpg", demo_image(article.title, hue=len(slug) * 17))
+    article = Article(
+        slug=slug,
+        author=author,
+        byline="cityinno staff" if slug.startswith("baotou") else "cityinno demo desk",
+        **fields,
+    )
+    if with_image:
+        article.hero_image = demo_image(article.title, hue=len(slug) * 17, name=f"{slug}.jpg")
         article.hero_alt = f"Illustration for “{article.title}”: coloured bands and rings."
         article.hero_caption = "An illustration generated for the demo site."
         article.hero_credit = "Image: cityinno demo"
-        article.save()
-    if article.hero_image and not article.hero_renditions:
-        process_hero_image(article=article)
-    if not article.revisions.exists():
-        record_revision(article=article, by=author, comment="Demo content")
-    refresh_search_vectors([article.pk])
-    return article
+    return create_article(
+        article=article,
+        by=author,
+        cities=[cities[name] for name in city_slugs],
+        programmes=[programmes[name] for name in programme_slugs],
+        tags=tags,
+    )
 
 
 def designate(programmes, cities, articles) -> None:

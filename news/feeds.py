@@ -3,11 +3,13 @@
 One feed class serves every scope: all news, a kind, a city, a programme, a tag, or any
 combination of the news list's filters given in the query string (/news/feed/?kind=policy&city=
 baotou is the feed of /news/?kind=policy&city=baotou). Items carry the full sanitised body.
-The announcements list has its own twin, a feed of designations with the same filters.
+The designations list (/announcements/) has its own twin, a feed of designations with the same
+filters. Both share ScopedFeed: the title, link and subtitle of a feed that mirrors a list page.
 """
 
 from datetime import datetime, time
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -15,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
-from .forms import ArticleFilterForm, DesignationFilterForm
+from .forms import ArticleFilterForm, DesignationFilterForm, form_query
 from .metadata import last_changed
 from .models import Article, City, Designation, Programme
 
@@ -56,8 +59,31 @@ class FeedScope:
         self.filters, self.query, self.page_url, self.label = filters, query, page_url, label
 
 
-class ArticleRssFeed(Feed):
+class ScopedFeed(Feed):
+    """A feed that mirrors a (filtered) list page: `get_object()` returns its FeedScope, and the
+    title names the scope ("cityinno news: Baotou, 2023")."""
+
+    #: Titles with %(site)s, and %(scope)s for a narrowed feed.
+    title_everything = ""
+    title_scoped = ""
+
+    def title(self, scope):
+        if scope.label:
+            return self.title_scoped % {"site": settings.SITE_NAME, "scope": scope.label}
+        return self.title_everything % {"site": settings.SITE_NAME}
+
+    def link(self, scope):
+        return scope.page_url
+
+    def subtitle(self, scope):
+        """Atom's subtitle; RSS uses the description."""
+        return self.description(scope)
+
+
+class ArticleRssFeed(ScopedFeed):
     feed_type = FullContentRssFeed
+    title_everything = gettext_lazy("%(site)s news")
+    title_scoped = gettext_lazy("%(site)s news: %(scope)s")
 
     def get_object(self, request, scope=None, slug=None):
         form = ArticleFilterForm(request.GET)
@@ -87,19 +113,6 @@ class ArticleRssFeed(Feed):
         if query:
             page_url = f"{page_url}?{query}"
         return FeedScope(filters=filters, query=query, page_url=page_url, label=", ".join(labels))
-
-    def title(self, scope):
-        from django.conf import settings
-
-        if scope.label:
-            return _("%(site)s news: %(scope)s") % {
-                "site": settings.SITE_NAME,
-                "scope": scope.label,
-            }
-        return _("%(site)s news") % {"site": settings.SITE_NAME}
-
-    def link(self, scope):
-        return scope.page_url
 
     def description(self, scope):
         return _("The newest public articles from city innovation news, with their full text.")
@@ -148,22 +161,14 @@ class ArticleRssFeed(Feed):
 class ArticleAtomFeed(ArticleRssFeed):
     feed_type = FullContentAtomFeed
 
-    def subtitle(self, scope):
-        return self.description(scope)
 
-
-def form_query(form) -> str:
-    """The filters a feed was asked for, as the query string of its twin list page."""
-    from urllib.parse import urlencode
-
-    return urlencode({name: form.data[name] for name in form.fields if form.data.get(name)})
-
-
-class AnnouncementRssFeed(Feed):
+class DesignationRssFeed(ScopedFeed):
     """Designations, newest announcement first: the twin of /announcements/ and its filters
     (/announcements/feed/?programme=…&status=approved mirrors the same page)."""
 
     feed_type = Rss201rev2Feed
+    title_everything = gettext_lazy("%(site)s announcements")
+    title_scoped = gettext_lazy("%(site)s announcements: %(scope)s")
 
     def get_object(self, request):
         form = DesignationFilterForm(request.GET)
@@ -181,21 +186,8 @@ class AnnouncementRssFeed(Feed):
             if value
         ]
         query = form_query(form)
-        page_url = reverse("news:announcement-list") + (f"?{query}" if query else "")
+        page_url = reverse("news:designation-list") + (f"?{query}" if query else "")
         return FeedScope(filters=filters, query=query, page_url=page_url, label=", ".join(labels))
-
-    def title(self, scope):
-        from django.conf import settings
-
-        if scope.label:
-            return _("%(site)s announcements: %(scope)s") % {
-                "site": settings.SITE_NAME,
-                "scope": scope.label,
-            }
-        return _("%(site)s announcements") % {"site": settings.SITE_NAME}
-
-    def link(self, scope):
-        return scope.page_url
 
     def description(self, scope):
         return _("Cities' standing in national and regional innovation programmes, newest first.")
@@ -224,9 +216,8 @@ class AnnouncementRssFeed(Feed):
 
     def item_link(self, designation):
         """The announcing article when the public may read it, else the programme page."""
-        article = designation.source_article
-        if article is not None and article.is_public:
-            return article.get_absolute_url()
+        if designation.source_is_public:
+            return designation.source_article.get_absolute_url()
         return designation.programme.get_absolute_url()
 
     def item_guid(self, designation):
@@ -248,8 +239,5 @@ class AnnouncementRssFeed(Feed):
         ]
 
 
-class AnnouncementAtomFeed(AnnouncementRssFeed):
+class DesignationAtomFeed(DesignationRssFeed):
     feed_type = Atom1Feed
-
-    def subtitle(self, scope):
-        return self.description(scope)

@@ -1,11 +1,18 @@
 """Forms that parse visitors' input, so a bad query string is a form error and never a crash."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from .models import Article, City, Designation, Programme
-from .search import clean_query, parse_query
+from .search.query import clean_query, parse_query
+
+
+def form_query(form) -> str:
+    """The filters a list or feed was asked for, as the query string of its twin."""
+    return urlencode({name: form.data[name] for name in form.fields if form.data.get(name)})
 
 
 class CityChoiceField(forms.ModelChoiceField):
@@ -51,7 +58,7 @@ class ArticleFilterForm(forms.Form):
 
 
 class DesignationFilterForm(forms.Form):
-    """The announcements list filters: programme, status, province and year, all combinable."""
+    """The designations list filters: programme, status, province and year, all combinable."""
 
     programme = ArticleFilterForm.base_fields["programme"]
     status = forms.ChoiceField(

@@ -1,9 +1,14 @@
-"""The allow-list that every stored article body passes through, whatever the editor sent."""
+"""HTML in and out: the allow-list every stored body passes through, plain text from HTML, and
+JSON that is safe inside a <script> element. One spelling of each, for the whole project."""
 
+import json
 import re
+from html import unescape
 
 import nh3
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import strip_tags
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "em", "figcaption",
@@ -49,3 +54,31 @@ def sanitise_html(html: str) -> str:
         strip_comments=True,
     )
     return IMAGE_WITHOUT_SOURCE.sub("", cleaned)
+
+
+#: Elements that end a line of text: paragraphs, list items, headings, table cells, breaks.
+_BLOCK_TAG = re.compile(r"(?i)</?(p|li|ul|ol|h[1-6]|br|div|blockquote|tr|td|th)\b[^>]*>")
+
+
+def plain_text(html: str, *, keep_blocks: bool = False) -> str:
+    """The text of an HTML fragment, entities decoded and white space folded.
+
+    With `keep_blocks`, each block element becomes a paragraph break ("\n\n"), so callers that
+    read sentences or compare lines (figure suggestions, revision diffs) see the structure.
+    """
+    html = html or ""
+    if not keep_blocks:
+        return " ".join(unescape(strip_tags(html)).split())
+    text = unescape(strip_tags(_BLOCK_TAG.sub("\n\n", html)))
+    text = re.sub(r"[ \t\r\f\v]+", " ", text)
+    return re.sub(r"\n\s*\n\s*", "\n\n", text).strip()
+
+
+#: Characters that could end a <script> element or open markup, escaped inside JSON strings.
+_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def json_for_script(data, *, indent: int | None = None) -> str:
+    """`data` as JSON that cannot close or open markup, for <script type="application/ld+json">."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent, cls=DjangoJSONEncoder)
+    return text.translate(_SCRIPT_ESCAPES)

@@ -87,7 +87,7 @@ class ListPageSitemap(LocalisedSitemap):
         return [
             "news:home",
             "news:article-list",
-            "news:announcement-list",
+            "news:designation-list",
             "news:programme-list",
             "news:city-list",
             "news:metric-list",

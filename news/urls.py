@@ -2,8 +2,8 @@
 
 from django.urls import path, register_converter
 
-from . import views
-from .feeds import AnnouncementAtomFeed, AnnouncementRssFeed, ArticleAtomFeed, ArticleRssFeed
+from .feeds import ArticleAtomFeed, ArticleRssFeed, DesignationAtomFeed, DesignationRssFeed
+from .views import articles, figures, register, search
 
 
 class TwoDigitConverter:
@@ -37,12 +37,12 @@ register_converter(TagSlugConverter, "tagslug")
 app_name = "news"
 
 rss, atom = ArticleRssFeed(), ArticleAtomFeed()
-announcement_rss, announcement_atom = AnnouncementRssFeed(), AnnouncementAtomFeed()
+designation_rss, designation_atom = DesignationRssFeed(), DesignationAtomFeed()
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("search/", views.search, name="search"),
-    path("news/", views.ArticleListView.as_view(), name="article-list"),
+    path("", articles.home, name="home"),
+    path("search/", search.search, name="search"),
+    path("news/", articles.ArticleListView.as_view(), name="article-list"),
     # Feeds: /news/feed/ takes the news list's filters in its query string.
     path("news/feed/", rss, name="feed-rss"),
     path("news/feed/atom/", atom, name="feed-atom"),
@@ -59,28 +59,31 @@ urlpatterns = [
     path("tags/<tagslug:slug>/feed/atom/", atom, {"scope": "tag"}, name="tag-feed-atom"),
     path(
         "news/<int:year>/<two:month>/<two:day>/<slug:slug>/",
-        views.article_detail,
+        articles.article_detail,
         name="article-detail",
     ),
-    path("news/preview/<int:pk>/", views.article_preview, name="article-preview"),
-    path("announcements/", views.AnnouncementListView.as_view(), name="announcement-list"),
-    path("announcements/feed/", announcement_rss, name="announcement-feed-rss"),
-    path("announcements/feed/atom/", announcement_atom, name="announcement-feed-atom"),
-    path("programmes/", views.ProgrammeListView.as_view(), name="programme-list"),
-    path("programmes/<slug:slug>/", views.ProgrammeDetailView.as_view(), name="programme-detail"),
-    path("cities/", views.CityListView.as_view(), name="city-list"),
-    path("cities/<slug:slug>/", views.CityDetailView.as_view(), name="city-detail"),
+    path("news/preview/<int:pk>/", articles.article_preview, name="article-preview"),
+    # Designations keep the address readers know them by.
+    path("announcements/", register.DesignationListView.as_view(), name="designation-list"),
+    path("announcements/feed/", designation_rss, name="designation-feed-rss"),
+    path("announcements/feed/atom/", designation_atom, name="designation-feed-atom"),
+    path("programmes/", register.ProgrammeListView.as_view(), name="programme-list"),
+    path(
+        "programmes/<slug:slug>/", register.ProgrammeDetailView.as_view(), name="programme-detail"
+    ),
+    path("cities/", register.CityListView.as_view(), name="city-list"),
+    path("cities/<slug:slug>/", register.CityDetailView.as_view(), name="city-detail"),
     path(
         "cities/<slug:slug>/figures/<slug:metric>.csv",
-        views.city_figures_csv,
+        figures.city_figures_csv,
         name="city-figures-csv",
     ),
-    path("metrics/", views.MetricListView.as_view(), name="metric-list"),
-    path("metrics/<slug:slug>/", views.metric_detail, name="metric-detail"),
+    path("metrics/", figures.MetricListView.as_view(), name="metric-list"),
+    path("metrics/<slug:slug>/", figures.metric_detail, name="metric-detail"),
     path(
         "metrics/<slug:slug>/metadata.json",
-        views.metric_metadata_json,
+        figures.metric_metadata_json,
         name="metric-metadata",
     ),
-    path("tags/<tagslug:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
+    path("tags/<tagslug:slug>/", articles.TagDetailView.as_view(), name="tag-detail"),
 ]

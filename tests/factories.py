@@ -7,8 +7,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from news import services
 from news.models import Article, City, Designation, Metric, MetricValue, Programme
-from news.search import refresh_search_vectors
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -41,9 +41,11 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):
+    """Articles made through services.create_article, as the admin and the demo make them:
+    first revision, "created" event, renditions and search vector included."""
+
     class Meta:
         model = Article
-        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Test article {n}")
     summary = "A short summary."
@@ -52,26 +54,15 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     status = Article.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
 
-    @factory.post_generation
-    def cities(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.cities.set(extracted)
-
-    @factory.post_generation
-    def programmes(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.programmes.set(extracted)
-
-    @factory.post_generation
-    def tags(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.tags.set(extracted)
-
-    @factory.post_generation
-    def search_index(self, create, extracted, **kwargs):
-        """Cities and tags are set after the first save, so refresh the vector as the admin does."""
-        if create:
-            refresh_search_vectors([self.pk])
+    @classmethod
+    def _create(cls, model_class, *args, cities=None, programmes=None, tags=None, **kwargs):
+        return services.create_article(
+            article=model_class(*args, **kwargs),
+            by=kwargs.get("author"),
+            cities=cities,
+            programmes=programmes,
+            tags=tags,
+        )
 
 
 class DesignationFactory(factory.django.DjangoModelFactory):

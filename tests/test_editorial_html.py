@@ -24,8 +24,13 @@ def assert_valid(html: str) -> None:
 def test_public_article_with_picture_notes_and_withdrawal_is_valid(client, editor):
     article = ArticleFactory(hero_image="articles/x.jpg", hero_alt="A street", hero_width=960,
                              hero_height=480, hero_renditions=RENDITIONS)  # fmt: skip
-    services.record_edit(
-        article=article, by=editor, created=False, is_major_change=True, change_note="Fixed."
+    services.edit_article(
+        article=article,
+        by=editor,
+        opened_version=article.version,
+        change_kind="major",
+        change_note="Fixed.",
+        figures=[],
     )
     assert_valid(client.get(article.get_absolute_url()).content.decode())
     services.withdraw_article(article=article, by=editor, reason="Duplicate of another story.")

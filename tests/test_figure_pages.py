@@ -258,7 +258,7 @@ def test_figure_pages_are_well_formed_html(client, experts, url):
 
 
 def test_metric_chart_draws_the_top_cities_and_the_table_lists_all(client):
-    from news.views import CHART_MAX_BARS
+    from news.views.figures import CHART_MAX_BARS
 
     metric = MetricFactory(slug="experts")
     for index in range(CHART_MAX_BARS + 3):

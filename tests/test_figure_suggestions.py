@@ -9,8 +9,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from news.figures import body_text, find_figures, score_suggestions, suggest_figures
+from news.figures.suggest import find_figures, score_suggestions, suggest_figures
 from news.models import Metric, MetricValue
+from news.sanitise import plain_text
 from tests.factories import ArticleFactory, CityFactory, MetricFactory, MetricValueFactory
 from tests.helpers import article_post_data
 
@@ -56,7 +57,7 @@ def test_years_dates_ranks_shares_and_durations_are_not_figures(sentence):
 
 def test_each_figure_keeps_the_sentence_it_came_from():
     html = "<p>Intro text here.</p><ul><li>514 certified engineers;</li><li>three bases.</li></ul>"
-    found = find_figures(body_text(html))
+    found = find_figures(plain_text(html, keep_blocks=True))
     assert [(f.value, f.sentence) for f in found] == [
         (Decimal(514), "514 certified engineers;"),
         (Decimal(3), "three bases."),
@@ -241,7 +242,7 @@ class Figure:
 
 
 def linked(body, figures):
-    from news.figures import link_figures
+    from news.figures.suggest import link_figures
 
     return link_figures(body, figures, lambda figure: f"/metrics/{figure.metric.slug}/")
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from news.numbers import format_number, readable_number
+from news.figures.numbers import format_number, readable_number
 from news.templatetags.news_tags import figure
 
 

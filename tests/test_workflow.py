@@ -52,7 +52,11 @@ def test_writer_submits_and_editor_publishes(writer, editor):
     assert article.is_public
     assert article.updated_on == timezone.localdate(article.published_at)
     actions = list(article.events.order_by("at", "pk").values_list("action", "by__username"))
-    assert actions == [("submitted", writer.username), ("published", editor.username)]
+    assert actions == [
+        ("created", writer.username),
+        ("submitted", writer.username),
+        ("published", editor.username),
+    ]
 
 
 def test_editor_may_publish_a_draft_directly_but_not_twice(editor):

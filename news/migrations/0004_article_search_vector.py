@@ -3,7 +3,7 @@
 import django.contrib.postgres.search
 from django.db import migrations
 
-import news.search
+import news.search.index
 
 
 class Migration(migrations.Migration):
@@ -20,5 +20,7 @@ class Migration(migrations.Migration):
             field=django.contrib.postgres.search.SearchVectorField(editable=False, help_text='Weighted full-text document, kept current on save (PostgreSQL only).', null=True),
         ),
         # PostgreSQL only: pg_trgm, the GIN index and vectors for existing rows.
-        migrations.RunPython(news.search.install_full_text, news.search.uninstall_full_text),
+        migrations.RunPython(
+            news.search.index.install_full_text, news.search.index.uninstall_full_text
+        ),
     ]

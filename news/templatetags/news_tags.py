@@ -1,13 +1,15 @@
 """Presentation helpers for templates: numbers, query strings and JSON-LD."""
 
-import json
 from decimal import Decimal
 
 from django import template
-from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 
-from news.numbers import readable_number
+from news.figures.linked_data import figures_jsonld as figures_jsonld_block
+from news.figures.numbers import readable_number
+from news.figures.suggest import link_figures
+from news.images import picture_sources, responsive_body_images, share_image_url
+from news.sanitise import json_for_script
 
 register = template.Library()
 
@@ -15,16 +17,12 @@ register = template.Library()
 @register.inclusion_tag("includes/picture.html")
 def hero_picture(article, sizes: str = "100vw", lazy: bool = False):
     """The article's hero as a responsive <picture> from renditions made at upload."""
-    from news.images import picture_sources
-
     return {"picture": picture_sources(article, sizes=sizes), "lazy": lazy}
 
 
 @register.simple_tag(takes_context=True)
 def share_image(context, article) -> str:
     """Absolute address of the article's link-preview image (a JPEG rendition)."""
-    from news.images import share_image_url
-
     url = share_image_url(article)
     return context["request"].build_absolute_uri(url) if url else ""
 
@@ -53,9 +51,7 @@ def query_with(context, **changes) -> str:
 @register.simple_tag(takes_context=True)
 def figures_jsonld(context, figures, name: str, description: str = "", *downloads):
     """The page's figures as schema.org JSON-LD (Dataset and Observations); see linked_data."""
-    from news.linked_data import figures_jsonld as build
-
-    return build(
+    return figures_jsonld_block(
         request=context["request"],
         name=name,
         description=description,
@@ -68,23 +64,13 @@ def figures_jsonld(context, figures, name: str, description: str = "", *download
 def body_with_figure_links(body: str, figures, body_images=()):
     """An article body (already sanitised) with each figure it reports linked to its metric page
     and each uploaded image given its renditions and lazy loading."""
-    from django.utils.safestring import mark_safe
-
-    from news.figures import link_figures
-    from news.images import responsive_body_images
-
     linked = link_figures(body, figures, lambda figure: figure.metric.get_absolute_url())
     return mark_safe(responsive_body_images(linked, body_images))  # noqa: S308
-
-
-#: Characters that could end a <script> element or start an HTML comment, escaped in JSON.
-_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 @register.filter
 def jsonld(data) -> str:
     """`data` as JSON safe to place inside <script type="application/ld+json">."""
-    text = json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder).translate(
-        _JSON_SCRIPT_ESCAPES
-    )
-    return mark_safe(text)  # <, > and & are escaped above, so the script cannot be closed
+    return mark_safe(
+        json_for_script(data)
+    )  # <, > and & are escaped above, so the script cannot be closed

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.utils.html import escape
 
 from news.demo import BAOTOU_BODY, BAOTOU_FIGURES, DEMO_ARTICLES, METRICS, demo_body
-from news.figures import score_suggestions, suggest_figures
+from news.figures.suggest import score_suggestions, suggest_figures
 from news.models import Metric
 
 DEFAULT_REFERENCE = settings.BASE_DIR.parent / "shared" / "reference"

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from news.models import Article
-from news.search import refresh_search_vectors, uses_full_text
+from news.search.index import refresh_search_vectors, uses_full_text
 
 BATCH_SIZE = 500
 
@@ -11,7 +11,7 @@ BATCH_SIZE = 500
 class Command(BaseCommand):
     help = (
         "Recompute the full-text search vector of every article (PostgreSQL). Run it after "
-        "renaming cities or tags in bulk; saving an article refreshes its own vector."
+        "renaming cities or tags in bulk; the article services refresh the vectors they change."
     )
 
     def handle(self, *args, **options):

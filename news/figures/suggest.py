@@ -2,7 +2,7 @@
 
 Nothing here writes to the database. `suggest_figures()` reads an article's body and proposes
 (value, what is counted, the sentence it came from, the best matching metric); the admin shows
-the proposals and `services.record_article_figures()` stores only what an editor accepts.
+the proposals and `services.figures.record_article_figures()` stores only what an editor accepts.
 
 The reading is deliberately simple and predictable: a number (digits with optional thousands
 commas, or a number word up to twenty) followed by a noun phrase that runs until punctuation
@@ -14,6 +14,8 @@ import html
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+
+from news.sanitise import plain_text
 
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -65,17 +67,6 @@ class Suggestion:
     @property
     def proposed_name(self) -> str:
         return self.phrase[:1].upper() + self.phrase[1:]
-
-
-def body_text(body_html: str) -> str:
-    """Plain text from sanitised HTML, with block elements and list items as sentence breaks."""
-    text = re.sub(
-        r"(?i)</?(p|li|ul|ol|h[1-6]|br|div|blockquote|tr|td|th)\b[^>]*>", "\n\n", body_html
-    )
-    text = re.sub(r"<[^>]+>", "", text)
-    text = html.unescape(text)
-    text = re.sub(r"[ \t\r\f\v]+", " ", text)
-    return re.sub(r"\n\s*\n\s*", "\n\n", text).strip()
 
 
 def sentences(text: str) -> list[str]:
@@ -190,7 +181,7 @@ def match_metric(phrase: str, metrics) -> tuple[object, float]:
 def suggest_figures(body_html: str, metrics) -> list[Suggestion]:
     """Figures found in an article body, each with its best-matching metric (or None)."""
     metrics = list(metrics)
-    suggestions = find_figures(body_text(body_html))
+    suggestions = find_figures(plain_text(body_html, keep_blocks=True))
     for suggestion in suggestions:
         suggestion.metric, suggestion.score = match_metric(suggestion.phrase, metrics)
     return suggestions

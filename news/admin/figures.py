@@ -1,4 +1,6 @@
-"""Admin screen for figure suggestions: the figures an article's text reports, to accept or dismiss.
+"""The figures' admin: metrics, metric values (with CSV), and figure suggestions on articles.
+
+Figure suggestions: the figures an article's text reports, to accept or dismiss.
 
 After an article is saved the admin says how many figures its text reports that are not yet
 recorded, with a link to this screen. Each suggestion shows the sentence it came from; the editor
@@ -7,7 +9,7 @@ Unticked suggestions are dismissed: nothing is stored for them, or for anything,
 """
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.forms import formset_factory
@@ -18,9 +20,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from .figures import suggest_figures
-from .models import City, Metric
-from .services import AcceptedFigure, FigureError, record_article_figures
+from news import csv_io
+from news.figures.suggest import suggest_figures
+from news.models import City, Metric, MetricValue
+from news.services import AcceptedFigure, FigureError, record_article_figures
+
+from .csv_screens import CsvAdminMixin
 
 
 class FigureSuggestionForm(forms.Form):
@@ -184,3 +189,30 @@ class FigureSuggestionsAdminMixin:
     def response_change(self, request, obj):
         self._note_figure_suggestions(request, obj)
         return super().response_change(request, obj)
+
+
+class MetricValueInline(admin.TabularInline):
+    model = MetricValue
+    extra = 0
+    autocomplete_fields = ["metric", "city", "source_article"]
+    fields = ["metric", "city", "period", "value", "source_article", "source_note"]
+
+
+@admin.register(Metric)
+class MetricAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "slug"]
+    search_fields = ["name", "unit", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(MetricValue)
+class MetricValueAdmin(CsvAdminMixin, admin.ModelAdmin):
+    list_display = ["metric", "city", "period", "value", "source_article", "source_note"]
+    list_filter = ["metric", "period", "city__province"]
+    list_select_related = ["metric", "city", "source_article"]
+    search_fields = ["metric__name", "city__name", "city__name_zh", "period"]
+    autocomplete_fields = ["metric", "city", "source_article"]
+    csv_importer = staticmethod(csv_io.import_metric_values)
+    csv_exporter = staticmethod(csv_io.export_metric_values)
+    csv_columns = csv_io.METRIC_VALUE_COLUMNS
+    csv_filename = "metric-values.csv"

@@ -6,15 +6,13 @@ value, unit and period, and the article that reported it in `subjectOf`, or the 
 `description`). A script reads the figures from there without scraping prose.
 """
 
-import json
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-#: Characters that could end a <script> element or open markup, escaped inside JSON strings.
-_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+from news.sanitise import json_for_script
 
 
 def json_number(value: Decimal) -> int | float:
@@ -22,9 +20,12 @@ def json_number(value: Decimal) -> int | float:
 
 
 def source_of(value) -> dict:
-    """Where a figure comes from: its public article (title and address) or its source note."""
+    """Where a figure comes from: its public article (title and address) or its source note.
+
+    `value` comes from MetricValue.objects.with_listing_data(), which resolves
+    `source_is_public` with the one visibility rule."""
     article = value.source_article
-    if article is not None and article.is_public:
+    if value.source_is_public:
         return {
             "title": article.title,
             "url": article.get_absolute_url(),
@@ -90,7 +91,7 @@ def figures_jsonld(*, request, name: str, description: str, values, downloads=()
         "@context": "https://schema.org",
         "@graph": [dataset, *(observation(value, absolute) for value in values)],
     }
-    text = json.dumps(data, ensure_ascii=False, indent=1).translate(_SCRIPT_ESCAPES)
+    text = json_for_script(data, indent=1)
     return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
 
 

@@ -89,12 +89,12 @@ ANNOUNCEMENTS_MAX_QUERIES = 6
 def test_filtered_announcements_run_a_fixed_number_of_queries(
     client, django_assert_max_num_queries
 ):
-    from news.views import ANNOUNCEMENTS_PAGE_SIZE
+    from news.views.register import DESIGNATIONS_PAGE_SIZE
 
     programme = ProgrammeFactory(slug="big")
-    for _ in range(ANNOUNCEMENTS_PAGE_SIZE + 5):
+    for _ in range(DESIGNATIONS_PAGE_SIZE + 5):
         DesignationFactory(programme=programme, city=CityFactory(province="Anhui"),
                            source_article=ArticleFactory())  # fmt: skip
     with django_assert_max_num_queries(ANNOUNCEMENTS_MAX_QUERIES):
         response = client.get("/announcements/", {"programme": "big", "province": "Anhui"})
-    assert len(response.context["designations"]) == ANNOUNCEMENTS_PAGE_SIZE
+    assert len(response.context["designations"]) == DESIGNATIONS_PAGE_SIZE

@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from pygal.style import Style
 
-from .templatetags.news_tags import figure
+from .numbers import readable_number
 
 CHART_STYLE = Style(
     background="#ffffff",
@@ -37,7 +37,7 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 def _format_float(value: float) -> str:
     """pygal hands values back as floats; format them as the tables do (2,333; 12.5)."""
-    return figure(Decimal(repr(value)))
+    return readable_number(Decimal(repr(value)))
 
 
 def _config(**options) -> dict:
@@ -83,7 +83,7 @@ def series_chart(*, metric_name: str, unit: str, city_name: str, points) -> str:
     )
     chart.x_labels = [period for period, _ in points]
     chart.add(metric_name, [_number(value) for _, value in points])
-    described = "; ".join(f"{period}: {figure(value)}" for period, value in points)
+    described = "; ".join(f"{period}: {readable_number(value)}" for period, value in points)
     label = _("Chart of %(metric)s in %(city)s by period (%(unit)s): %(values)s.") % {
         "metric": metric_name, "city": city_name, "unit": unit or _("value"), "values": described,
     }  # fmt: skip
@@ -100,7 +100,7 @@ def ranking_chart(*, metric_name: str, unit: str, period: str, rows) -> str:
     # pygal draws the first label at the bottom; reverse so the largest value is on top.
     chart.x_labels = [city for city, _ in reversed(rows)]
     chart.add(metric_name, [_number(value) for _, value in reversed(rows)])
-    described = "; ".join(f"{city}: {figure(value)}" for city, value in rows)
+    described = "; ".join(f"{city}: {readable_number(value)}" for city, value in rows)
     label = _("Bar chart ranking cities on %(metric)s in %(period)s (%(unit)s): %(values)s.") % {
         "metric": metric_name, "period": period, "unit": unit or _("value"), "values": described,
     }  # fmt: skip

@@ -1,8 +1,7 @@
-"""Site search: PostgreSQL full text where available, a plain contains match everywhere else.
+"""The query side of search: parsing, matching, ranking, snippets and spelling suggestions.
 
-Everything that depends on the database vendor lives here, behind `uses_full_text()`: the
-stored, GIN-indexed search vector (title A, summary and the cities and tags B, body C), its
-refresh, ranking, `ts_headline` snippets and trigram spelling suggestions. SQLite runs the same
+On PostgreSQL (`uses_full_text()`, the one vendor check, in index.py) queries run against the
+stored vector with `ts_rank`, `ts_headline` snippets and trigram suggestions. SQLite runs the same
 search page with a contains match over the same fields, so `make run` still searches.
 
 Both paths accept web-search syntax: words, "quoted phrases", -excluded words and `or`.
@@ -12,15 +11,19 @@ also matches by substring.
 
 import re
 from dataclasses import dataclass, field
-from html import unescape
 
-from django.db import connection as default_connection
-from django.db.models import Case, FloatField, Q, Value, When
-from django.utils.html import escape, strip_tags
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Case, F, FloatField, Func, Q, TextField, Value, When
+from django.db.models.functions import Concat
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-#: The text search configuration: English stemming ("cities" finds "city").
-SEARCH_CONFIG = "english"
+from news.models import Article
+from news.sanitise import plain_text
+
+from .index import SEARCH_CONFIG, uses_full_text
+
 #: Queries longer than this are cut, so a pasted essay is a normal (if odd) search.
 MAX_QUERY_LENGTH = 200
 #: At most this many words take part; the rest are ignored.
@@ -40,11 +43,6 @@ CJK_RUN_OR_OTHER = re.compile(
 )
 TOKEN = re.compile(r'-?"[^"]*"?|\S+')
 WORD_EDGE_PUNCTUATION = "\"'.,;:!?()[]{}<>«»“”‘’、，。；：！？（）《》"
-
-
-def uses_full_text(connection=None) -> bool:
-    """The one vendor check: PostgreSQL gets full text search, every other database does not."""
-    return (connection or default_connection).vendor == "postgresql"
 
 
 @dataclass
@@ -102,8 +100,6 @@ def parse_query(raw: str) -> ParsedQuery:
 
 def contains_match(term: str) -> Q:
     """Articles whose title, summary, body, tags or city names contain `term`."""
-    from .models import Article
-
     related = Article.objects.filter(
         Q(tags__name__icontains=term)
         | Q(cities__name__icontains=term)
@@ -159,8 +155,6 @@ def _any_term(parsed: ParsedQuery, lookup: str) -> Q:
 def _search_query(parsed: ParsedQuery):
     """English web-search syntax as PostgreSQL parses it; terms with Chinese become bigram
     phrases (see BIGRAMS_FUNCTION_SQL), combined with the same and/or/not structure."""
-    from django.contrib.postgres.search import SearchQuery
-
     if not parsed.has_cjk:
         return SearchQuery(parsed.text, search_type="websearch", config=SEARCH_CONFIG)
     query = None
@@ -176,8 +170,6 @@ def _search_query(parsed: ParsedQuery):
 
 
 def _term_query(term: str):
-    from django.contrib.postgres.search import SearchQuery
-
     query = None
     for piece in CJK_RUN_OR_OTHER.findall(term):
         if CJK.match(piece):
@@ -195,9 +187,6 @@ def _term_query(term: str):
 
 
 def _full_text_search(queryset, parsed: ParsedQuery):
-    from django.contrib.postgres.search import SearchRank
-    from django.db.models import F
-
     query = _search_query(parsed)
     condition = Q(search_vector=query)
     if any(CJK.fullmatch(term) for term in parsed.terms):
@@ -231,12 +220,6 @@ def snippets_for(articles, parsed: ParsedQuery) -> dict[int, SafeString]:
 
 
 def _headlines(pks: list[int], parsed: ParsedQuery) -> dict[int, str]:
-    from django.contrib.postgres.search import SearchHeadline
-    from django.db.models import F, TextField
-    from django.db.models.functions import Concat
-
-    from .models import Article
-
     document = Concat(
         F("summary"), Value(" "), plain_text_expression("body"), output_field=TextField()
     )
@@ -257,8 +240,6 @@ def _headlines(pks: list[int], parsed: ParsedQuery) -> dict[int, str]:
 
 def plain_text_expression(field_name: str):
     """SQL for an HTML field's text: tags replaced by spaces (PostgreSQL only)."""
-    from django.db.models import F, Func, TextField
-
     return Func(
         F(field_name),
         Value("<[^>]+>"),
@@ -269,14 +250,9 @@ def plain_text_expression(field_name: str):
     )
 
 
-def plain_text(html: str) -> str:
-    return " ".join(unescape(strip_tags(html or "")).split())
-
-
 def _marked(headline: str) -> SafeString:
     """ts_headline output (text, with our private markers) as safe HTML with <mark>."""
-    text = " ".join(unescape(strip_tags(headline)).split())
-    html = escape(text).replace(START_MARK, "<mark>").replace(STOP_MARK, "</mark>")
+    html = escape(plain_text(headline)).replace(START_MARK, "<mark>").replace(STOP_MARK, "</mark>")
     return mark_safe(html)  # all but our <mark> is escaped
 
 
@@ -307,8 +283,6 @@ def suggest_spelling(parsed: ParsedQuery, public_articles) -> str:
     """A corrected query from words in public titles and summaries (PostgreSQL trigrams), or ''."""
     if not uses_full_text() or parsed.is_empty or parsed.has_cjk:
         return ""
-    from django.db import connection
-
     source = public_articles.order_by("-published_at").values("pk")[:SUGGESTION_SOURCE_ARTICLES]
     sql, params = source.query.sql_with_params()
     words_sql = (
@@ -330,91 +304,3 @@ def suggest_spelling(parsed: ParsedQuery, public_articles) -> str:
                     replacement, changed = row[0], True
             corrected.append(replacement)
     return " ".join(corrected) if changed else ""
-
-
-def refresh_search_vectors(pks) -> None:
-    """Recompute the stored search vector of the given articles (PostgreSQL; a no-op elsewhere).
-
-    Article.save() calls this for its own row; code that changes an article's cities or tags
-    after saving it (the admin's save_related, the demo loader) calls it again afterwards.
-    """
-    pks = list(pks)
-    if not pks or not uses_full_text():
-        return
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(REFRESH_SQL, {"config": SEARCH_CONFIG, "ids": pks})
-
-
-def refresh_articles_about(city_ids) -> None:
-    """Re-index the articles about these cities, whose names are part of each article's
-    document: call it after renaming cities (admin, CSV import)."""
-    from .models import Article
-
-    refresh_search_vectors(
-        Article.objects.filter(cities__in=list(city_ids)).values_list("pk", flat=True).distinct()
-    )
-
-
-#: Chinese has no spaces, so the English parser sees a whole run of characters as one word.
-#: Each run is also indexed as overlapping two-character words ("示范城市" → 示范 范城 城市),
-#: and a Chinese query becomes a phrase of its bigrams: substring search through the GIN index.
-BIGRAMS_FUNCTION_SQL = """
-CREATE OR REPLACE FUNCTION cityinno_cjk_bigrams(source text) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT coalesce(string_agg(substr(run.parts[1], position, 2), ' '
-                             ORDER BY run.number, position), '')
-  FROM regexp_matches(coalesce(source, ''), '[㐀-䶿一-鿿豈-﫿]+', 'g')
-       WITH ORDINALITY AS run(parts, number),
-       generate_series(1, greatest(char_length(run.parts[1]) - 1, 1)) AS position
-$$
-"""
-
-REFRESH_SQL = """
-UPDATE news_article AS a SET search_vector =
-  setweight(to_tsvector(%(config)s::regconfig, source.title), 'A')
-  || setweight(to_tsvector(%(config)s::regconfig, source.summary || ' ' || source.names), 'B')
-  || setweight(to_tsvector(%(config)s::regconfig, source.body), 'C')
-  || setweight(to_tsvector('simple', cityinno_cjk_bigrams(source.title)), 'A')
-  || setweight(to_tsvector('simple',
-       cityinno_cjk_bigrams(source.summary || ' ' || source.names)), 'B')
-  || setweight(to_tsvector('simple', cityinno_cjk_bigrams(source.body)), 'C')
-FROM (
-  SELECT b.id,
-         coalesce(b.title, '') AS title,
-         coalesce(b.summary, '') AS summary,
-         regexp_replace(coalesce(b.body, ''), '<[^>]+>', ' ', 'g') AS body,
-         concat_ws(' ',
-           (SELECT string_agg(c.name || ' ' || c.name_zh, ' ')
-            FROM news_city c JOIN news_article_cities ac ON ac.city_id = c.id
-            WHERE ac.article_id = b.id),
-           (SELECT string_agg(t.name, ' ')
-            FROM taggit_tag t JOIN taggit_taggeditem ti ON ti.tag_id = t.id
-            JOIN django_content_type ct ON ct.id = ti.content_type_id
-            WHERE ct.app_label = 'news' AND ct.model = 'article' AND ti.object_id = b.id)
-         ) AS names
-  FROM news_article b
-  WHERE %(ids)s::bigint[] IS NULL OR b.id = ANY(%(ids)s::bigint[])
-) AS source
-WHERE a.id = source.id
-"""
-
-
-def install_full_text(apps, schema_editor) -> None:
-    """Migration step: trigram extension, bigram function, GIN index and vectors (PostgreSQL)."""
-    if not uses_full_text(schema_editor.connection):
-        return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    schema_editor.execute(BIGRAMS_FUNCTION_SQL)
-    schema_editor.execute(
-        "CREATE INDEX IF NOT EXISTS article_search_vector_gin "
-        "ON news_article USING gin (search_vector)"
-    )
-    schema_editor.execute(REFRESH_SQL, {"config": SEARCH_CONFIG, "ids": None})
-
-
-def uninstall_full_text(apps, schema_editor) -> None:
-    if uses_full_text(schema_editor.connection):
-        schema_editor.execute("DROP INDEX IF EXISTS article_search_vector_gin")
-        schema_editor.execute("DROP FUNCTION IF EXISTS cityinno_cjk_bigrams(text)")

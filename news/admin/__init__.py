@@ -1,0 +1,8 @@
+"""The editors' interface, one module per part of the newsroom; every change through a service.
+
+articles: the edit screen; workflow: status buttons, revisions and bulk steps; register: cities,
+programmes, designations; figures: metrics, values and figure suggestions; csv_screens: import
+with preview and export.
+"""
+
+from . import articles, figures, register  # noqa: F401  (each registers its ModelAdmins)

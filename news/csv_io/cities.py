@@ -1,0 +1,158 @@
+"""CSV import and export of the city register (key: slug), all or nothing."""
+
+from django.core.exceptions import ValidationError
+from django.utils.text import slugify
+
+from news.models import City, division_code_validator
+from news.search.index import refresh_articles_about
+
+from .rows import (
+    WRITE_BATCH_SIZE,
+    ImportResult,
+    Progress,
+    RowError,
+    csv_text,
+    report_progress,
+    run_import,
+)
+
+CITY_COLUMNS = ["slug", "name", "name_zh", "province", "level", "division_code", "summary"]
+
+LEVELS_BY_TEXT = {
+    **{value: value for value in City.Level.values},
+    **{label.lower(): value for value, label in City.Level.choices},
+}
+
+
+def import_cities(
+    *, data: bytes, dry_run: bool = False, by=None, progress: Progress | None = None
+) -> ImportResult:
+    """Create or update cities from CSV (key: slug). Writes nothing if any row is bad."""
+    return run_import(
+        kind="cities", data=data, columns=CITY_COLUMNS, check=_check_cities, write=_write_cities,
+        dry_run=dry_run, by=by, progress=progress,
+    )  # fmt: skip
+
+
+def _check_cities(rows, result: ImportResult, progress) -> tuple[list[City], list[City]]:
+    existing = {city.slug: city for city in City.objects.all()}
+    code_owner = {city.division_code: city.slug for city in existing.values() if city.division_code}
+    seen_slugs: dict[str, int] = {}
+    seen_codes: dict[str, int] = {}
+    to_create: list[City] = []
+    to_update: list[City] = []
+    total = len(rows)
+    for done, (line, row) in enumerate(rows, start=1):
+        report_progress(progress, "checking", done, total)
+        errors, values = _check_city_row(line, row)
+        slug = values.get("slug", "")
+        if slug:
+            if slug in seen_slugs:
+                errors.append(
+                    RowError(
+                        line,
+                        "slug",
+                        f"duplicate key: “{slug}” is already on line {seen_slugs[slug]}.",
+                    )
+                )
+            else:
+                seen_slugs[slug] = line
+        code = values.get("division_code")
+        if code:
+            if code in seen_codes:
+                errors.append(
+                    RowError(
+                        line,
+                        "division_code",
+                        f"duplicate key: division code {code} is already on line {seen_codes[code]}.",
+                    )
+                )
+            else:
+                seen_codes[code] = line
+            owner = code_owner.get(code)
+            if owner and owner != slug:
+                errors.append(
+                    RowError(
+                        line,
+                        "division_code",
+                        f"division code {code} already belongs to the city “{owner}”.",
+                    )
+                )
+        if errors:
+            result.errors.extend(errors)
+            continue
+        city = existing.get(slug)
+        if city is None:
+            to_create.append(City(**values))
+            result.created.append(values)
+            continue
+        differences = {
+            name: value for name, value in values.items() if getattr(city, name) != value
+        }
+        if differences:
+            for name, value in differences.items():
+                setattr(city, name, value)
+            to_update.append(city)
+            result.changed.append(values)
+        else:
+            result.unchanged += 1
+    return to_create, to_update
+
+
+def _write_cities(plan, progress) -> None:
+    to_create, to_update = plan
+    City.objects.bulk_create(to_create, batch_size=WRITE_BATCH_SIZE)
+    City.objects.bulk_update(
+        to_update,
+        ["name", "name_zh", "province", "level", "division_code", "summary"],
+        batch_size=WRITE_BATCH_SIZE,
+    )
+    refresh_articles_about(city.pk for city in to_update)
+
+
+def _check_city_row(line: int, row: dict) -> tuple[list[RowError], dict]:
+    errors: list[RowError] = []
+    values = {name: row[name] for name in CITY_COLUMNS}
+    if not values["name"] and not values["name_zh"]:
+        errors.append(RowError(line, "name", "a city needs an English or a Chinese name."))
+    if not values["slug"] and (values["name"] or values["name_zh"]):
+        values["slug"] = slugify(City(name=values["name"], name_zh=values["name_zh"]).slug_source())
+    if values["slug"] and slugify(values["slug"]) != values["slug"]:
+        errors.append(
+            RowError(line, "slug", "a slug uses only lower-case letters, digits and hyphens.")
+        )
+    if not values["province"]:
+        errors.append(RowError(line, "province", "the province is missing."))
+    level = LEVELS_BY_TEXT.get(values["level"].lower())
+    if level is None:
+        allowed = ", ".join(City.Level.values)
+        errors.append(
+            RowError(line, "level", f"unknown level “{values['level']}”; use one of {allowed}.")
+        )
+    else:
+        values["level"] = level
+    code = values["division_code"] or None
+    values["division_code"] = code
+    if code:
+        try:
+            division_code_validator(code)
+        except ValidationError as error:
+            errors.append(RowError(line, "division_code", error.messages[0]))
+    for name in ["slug", "name", "name_zh", "province"]:
+        limit = City._meta.get_field(name).max_length
+        if values[name] and len(values[name]) > limit:
+            errors.append(RowError(line, name, f"longer than {limit} characters."))
+    return errors, values
+
+
+def export_cities(cities=None) -> str:
+    """The cities (a queryset; all by default) as CSV text, in the format import_cities reads."""
+    cities = (City.objects.all() if cities is None else cities).order_by("slug")
+    return csv_text(
+        CITY_COLUMNS,
+        (
+            [city.slug, city.name, city.name_zh, city.province, city.level,
+             city.division_code or "", city.summary]
+            for city in cities
+        ),
+    )  # fmt: skip

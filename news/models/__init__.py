@@ -1,0 +1,26 @@
+"""The newsroom's data, by part: the city register, articles, their history, and figures.
+
+Each model's queryset sits beside it and holds the read rules (public(), with_listing_data() …).
+"""
+
+from .articles import Article, ArticleQuerySet, ArticleRedirect, BodyImage
+from .figures import Metric, MetricValue
+from .history import ArticleEvent, ArticleRevision, ChangeNote
+from .register import City, Designation, Programme, division_code_validator, unique_slug
+
+__all__ = [
+    "Article",
+    "ArticleEvent",
+    "ArticleQuerySet",
+    "ArticleRedirect",
+    "ArticleRevision",
+    "BodyImage",
+    "ChangeNote",
+    "City",
+    "Designation",
+    "Metric",
+    "MetricValue",
+    "Programme",
+    "division_code_validator",
+    "unique_slug",
+]

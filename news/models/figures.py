@@ -1,0 +1,130 @@
+"""Figures as data: metric definitions and their sourced values per city and period."""
+
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from news.figures.periods import period_sort_key
+
+from .articles import Article
+from .register import City, source_is_public, unique_slug
+from .visibility import visible_condition
+
+
+class MetricValueQuerySet(models.QuerySet):
+    def with_listing_data(self):
+        """Metric, city and source article in one query, with `source_is_public` resolved."""
+        return self.select_related("metric", "city", "source_article").annotate(
+            source_is_public=source_is_public()
+        )
+
+    def shown_to_public(self):
+        """Values the public may see: sourced to a public article, or carrying a source note.
+
+        A value whose only source is an unpublished article stays hidden with that article.
+        """
+        return self.filter(
+            visible_condition(timezone.now(), "source_article__") | ~Q(source_note="")
+        )
+
+    def sourced_to_public_articles(self):
+        """Values reported by a public article (not those resting on a note alone)."""
+        return self.filter(visible_condition(timezone.now(), "source_article__"))
+
+    def headline_figures(self):
+        """The figures the home page leads with: the newest public articles' figures first."""
+        return (
+            self.sourced_to_public_articles()
+            .with_listing_data()
+            .order_by("-source_article__published_at", "metric__name")
+        )
+
+    def periods(self) -> list[str]:
+        """The distinct periods of these values, oldest first (one query)."""
+        found = self.order_by("period").values_list("period", flat=True).distinct()
+        return sorted(found, key=period_sort_key)
+
+    def in_display_order(self):
+        return self.order_by("metric__name", "city__name", "period")
+
+
+class MetricQuerySet(models.QuerySet):
+    def with_public_counts(self):
+        """Each metric with how many cities and values the public may see."""
+        shown = MetricValue.objects.shown_to_public().values("pk")
+        return self.annotate(
+            city_count=Count("values__city", filter=Q(values__in=shown), distinct=True),
+            value_count=Count("values", filter=Q(values__in=shown), distinct=True),
+        )
+
+
+class Metric(models.Model):
+    name = models.CharField(
+        max_length=160, help_text="e.g. Experts on the Innovation China platform."
+    )
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    unit = models.CharField(
+        max_length=40, blank=True, help_text="e.g. people, events, bases, yuan."
+    )
+    description = models.TextField(blank=True, help_text="What is counted and how.")
+
+    objects = MetricQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit})" if self.unit else self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Metric, self.name, instance_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("news:metric-detail", kwargs={"slug": self.slug})
+
+
+class MetricValue(models.Model):
+    """One figure: a metric's value for a city and period, always with its source."""
+
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="values")
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="metric_values")
+    period = models.CharField(
+        max_length=20, help_text="The year or span the value covers, e.g. 2023 or 2019-2023."
+    )
+    value = models.DecimalField(max_digits=20, decimal_places=4)
+    source_article = models.ForeignKey(
+        Article,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="figures",
+        help_text="The article that reports this figure.",
+    )
+    source_note = models.CharField(
+        max_length=300, blank=True, help_text="Where the figure comes from, if not from an article."
+    )
+
+    objects = MetricValueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "metric value"
+        ordering = ["metric__name", "city__name", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metric", "city", "period"], name="one_value_per_metric_city_period"
+            ),
+        ]
+        indexes = [models.Index(fields=["city", "metric", "period"], name="metricvalue_city")]
+
+    def __str__(self) -> str:
+        return f"{self.metric.name}, {self.city.display_name}, {self.period}: {self.value}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        # The article may still be unsaved when the figure is added inline on its form.
+        if self.source_article is None and not self.source_note.strip():
+            raise ValidationError("Give the figure a source: an article or a source note.")

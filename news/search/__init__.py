@@ -1,0 +1,1 @@
+"""Site search: the stored index (index.py, SQL only) and the query side (query.py)."""

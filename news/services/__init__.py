@@ -1,0 +1,63 @@
+"""Every write with rules goes through a function here: keyword-only arguments, the acting user,
+one transaction, the changed object back, and a NewsroomError with a readable message when the
+rules refuse. Modules by part: articles (create, edit, restore, delete), workflow (who may do
+what, status steps), history (versions, revisions, diffs), register (cities), figures.
+"""
+
+from .articles import RowChange, create_article, delete_article, edit_article, restore_revision
+from .errors import CityRecordError, EditConflict, FigureError, NewsroomError, WorkflowError
+from .figures import AcceptedFigure, record_article_figures, save_article_figures
+from .history import diff_revisions, record_revision, save_version, snapshot
+from .register import city_delete_blockers, delete_city, merge_cities, save_city
+from .workflow import (
+    TRANSITION_FUNCTIONS,
+    TRANSITIONS,
+    Transition,
+    allowed_transitions,
+    archive_article,
+    can_edit,
+    may_publish,
+    may_take,
+    publish_article,
+    return_to_draft,
+    submit_for_review,
+    unpublish_article,
+    withdraw_article,
+)
+
+__all__ = [
+    "TRANSITIONS",
+    "TRANSITION_FUNCTIONS",
+    "AcceptedFigure",
+    "CityRecordError",
+    "EditConflict",
+    "FigureError",
+    "NewsroomError",
+    "RowChange",
+    "Transition",
+    "WorkflowError",
+    "allowed_transitions",
+    "archive_article",
+    "can_edit",
+    "city_delete_blockers",
+    "create_article",
+    "delete_article",
+    "delete_city",
+    "diff_revisions",
+    "edit_article",
+    "may_publish",
+    "may_take",
+    "merge_cities",
+    "publish_article",
+    "record_article_figures",
+    "record_revision",
+    "restore_revision",
+    "return_to_draft",
+    "save_article_figures",
+    "save_city",
+    "save_version",
+    "snapshot",
+    "submit_for_review",
+    "unpublish_article",
+    "withdraw_article",
+]

@@ -1,0 +1,271 @@
+"""Writing articles: create, edit, restore and delete, each one straight path.
+
+An edit reads top to bottom: lock the stored row, refuse a stale form, check the change is
+allowed, store the next version, save cities, programmes and tags, process the hero image and
+the images for the text, record the change note and the old address, and refresh the search
+vector once, after everything it indexes is saved. The admin only collects input and turns a
+NewsroomError into a form error; the demo loader and the tests call the same functions.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from news import images
+from news.models import Article, ArticleEvent, ArticleRedirect, BodyImage, ChangeNote
+from news.sanitise import sanitise_html
+from news.search.index import refresh_search_vectors
+
+from .errors import EditConflict, WorkflowError
+from .figures import save_article_figures
+from .history import RESTORED_FIELDS, save_version
+from .workflow import can_edit, locked, may_publish
+
+Status = Article.Status
+Action = ArticleEvent.Action
+
+#: Changes to an article readers see are "minor" (a typo) or "major" (needs a public note).
+CHANGE_KINDS = ("minor", "major")
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """One row of a list edited together with the article (an image for the text, a figure):
+    new (`existing` is None), changed (`values` to set), or to be deleted."""
+
+    existing: models.Model | None = None
+    values: dict = field(default_factory=dict)
+    delete: bool = False
+
+
+@transaction.atomic
+def create_article(
+    *,
+    article: Article,
+    by,
+    cities=None,
+    programmes=None,
+    tags=None,
+    body_images: list[RowChange] = (),
+    figures: list[RowChange] = (),
+) -> Article:
+    """Store a new article (an unsaved instance), its first revision and "created" event."""
+    if article.author_id is None and by is not None:
+        article.author = by
+    article.version = 0  # save_version stores the first version as 1
+    save_version(article, by=by, action=Action.CREATED, comment="Created")
+    _save_related(article, cities=cities, programmes=programmes, tags=tags)
+    if not article.hero_renditions:  # renditions given with the image are kept as they are
+        _process_hero_image(article, previous_name="", previous_renditions=[])
+    _save_body_images(article, body_images)
+    save_article_figures(article=article, changes=figures)
+    _index(article)
+    return article
+
+
+@transaction.atomic
+def edit_article(
+    *,
+    article: Article,
+    by,
+    opened_version: int,
+    change_kind: str = "",
+    change_note: str = "",
+    cities=None,
+    programmes=None,
+    tags=None,
+    body_images: list[RowChange] = (),
+    figures: list[RowChange] = (),
+) -> Article:
+    """Store an editor's changes to `article` (the instance with the form's values applied).
+
+    `opened_version` is the version the form showed; if someone saved since, the edit is refused
+    (EditConflict) and nothing is written. A change to a published article is "minor" (no date
+    moves) or "major" (needs `change_note`, which readers see, and moves "Updated"). Passing
+    None for cities, programmes or tags leaves them as they are.
+    """
+    stored = locked(article)
+    if opened_version != stored.version:
+        raise _conflict(stored)
+    if not can_edit(by, stored):
+        raise WorkflowError("You do not have permission to change this article.")
+    article.body = sanitise_html(article.body)
+    changed = _has_changed(stored, article, cities, programmes, tags, [*body_images, *figures])
+    is_major = _check_change_kind(stored, changed, change_kind, change_note)
+
+    article.version = stored.version
+    comment = "Edited"
+    if is_major:
+        now = timezone.now()
+        article.last_major_update_at = now
+        article.updated_on = timezone.localdate(now)
+        comment = f"Major change: {change_note.strip()}"
+    elif stored.status == Status.PUBLISHED:
+        comment = "Minor change"
+    action = Action.MAJOR_CHANGE if is_major else None
+    save_version(article, by=by, action=action, note=change_note.strip(), comment=comment)
+
+    _save_related(article, cities=cities, programmes=programmes, tags=tags)
+    _process_hero_image(
+        article,
+        previous_name=stored.hero_image.name,
+        previous_renditions=stored.hero_renditions,
+    )
+    _save_body_images(article, body_images)
+    save_article_figures(article=article, changes=figures)
+    if is_major:
+        ChangeNote.objects.create(
+            article=article, changed_at=article.last_major_update_at, note=change_note.strip(),
+            created_by=by,
+        )  # fmt: skip
+    _keep_old_address(article, previous_path=stored.get_absolute_url())
+    _index(article)
+    return article
+
+
+@transaction.atomic
+def restore_revision(*, article: Article, revision, by) -> Article:
+    """Bring back an old revision's words as a new revision; nothing newer is lost."""
+    article = locked(article)
+    if revision.article_id != article.pk:
+        raise WorkflowError("That revision belongs to another article.")
+    if not can_edit(by, article):
+        raise WorkflowError("You do not have permission to change this article.")
+    for name in RESTORED_FIELDS:
+        if name in revision.content:
+            setattr(article, name, revision.content[name])
+    save_version(
+        article,
+        by=by,
+        action=Action.RESTORED,
+        note=f"revision {revision.number}",
+        comment=f"Restored revision {revision.number}",
+    )
+    _index(article)
+    return article
+
+
+@transaction.atomic
+def delete_article(*, article: Article, by) -> None:
+    """Delete an article with its images; the files go once the deletion is committed."""
+    if not (by.has_perm("news.delete_article") and may_publish(by)):
+        raise WorkflowError("You do not have permission to delete articles.")
+    files = [(article.hero_image.name, article.hero_renditions)]
+    files += [(item.image.name, item.renditions) for item in article.body_images.all()]
+    article.delete()
+    transaction.on_commit(lambda: [images.delete_files(*pair) for pair in files])
+
+
+# --- the steps of an edit --------------------------------------------------------------------
+
+
+def _index(article: Article) -> None:
+    """Refresh the search vector once, after the cities and tags it includes are saved."""
+    refresh_search_vectors([article.pk])
+
+
+def _conflict(stored: Article) -> EditConflict:
+    latest = stored.revisions.select_related("created_by").first()
+    who = latest.created_by.get_username() if latest and latest.created_by else "someone"
+    when = timezone.localtime(latest.created_at).strftime("%Y-%m-%d %H:%M") if latest else ""
+    return EditConflict(
+        f"{who} saved this article at {when} after you opened it, so your save was "
+        "refused to keep their work. Your text is still in the form below: compare it "
+        "with theirs (see Revisions), merge what you need, and save again to replace "
+        "their version with yours.",
+        current_version=stored.version,
+    )
+
+
+def _has_changed(stored: Article, article: Article, cities, programmes, tags, rows) -> bool:
+    """Whether the edit changes anything: a field, a relation, or a row edited with it."""
+    fields = [f for f in Article._meta.concrete_fields if f.editable and not f.primary_key]
+    if any(f.value_from_object(stored) != f.value_from_object(article) for f in fields):
+        return True
+    if rows:
+        return True
+    related = [(cities, stored.cities), (programmes, stored.programmes)]
+    if any(new is not None and {o.pk for o in new} != {o.pk for o in old.all()}
+           for new, old in related):  # fmt: skip
+        return True
+    return tags is not None and {str(tag) for tag in tags} != set(stored.tags.names())
+
+
+def _check_change_kind(stored: Article, changed: bool, change_kind: str, note: str) -> bool:
+    """A change to a published article must say whether it is minor or major; returns major."""
+    if stored.status != Status.PUBLISHED or not changed:
+        return False
+    if change_kind not in CHANGE_KINDS:
+        raise WorkflowError("Say whether this is a minor or a major change.", field="change_kind")
+    if change_kind == "major" and not note.strip():
+        raise WorkflowError("A major change needs a short public note.", field="change_note")
+    return change_kind == "major"
+
+
+def _save_related(article: Article, *, cities, programmes, tags) -> None:
+    if cities is not None:
+        article.cities.set(cities)
+    if programmes is not None:
+        article.programmes.set(programmes)
+    if tags is not None:
+        article.tags.set(list(tags))
+
+
+def _process_hero_image(article: Article, *, previous_name: str, previous_renditions) -> None:
+    """A new or removed hero: make the new one's renditions once; drop the old files when the
+    transaction commits, so a failed save keeps them."""
+    if article.hero_image.name == previous_name:
+        return
+    if article.hero_image:
+        article.hero_renditions, (article.hero_width, article.hero_height) = images.make_renditions(
+            article.hero_image.name
+        )
+    else:
+        article.hero_renditions, article.hero_width, article.hero_height = [], None, None
+    Article.objects.filter(pk=article.pk).update(
+        hero_renditions=article.hero_renditions,
+        hero_width=article.hero_width,
+        hero_height=article.hero_height,
+    )
+    if previous_name:
+        old = (previous_name, previous_renditions or [])
+        transaction.on_commit(lambda: images.delete_files(*old))
+
+
+def _save_body_images(article: Article, changes: list[RowChange]) -> None:
+    """Apply the images for the text: renditions for new files, old files dropped on commit."""
+    stored = {item.pk: (item.image.name, item.renditions) for item in article.body_images.all()}
+    for change in changes:
+        previous = stored.get(getattr(change.existing, "pk", None), ("", []))
+        if change.delete:
+            if change.existing is not None:
+                change.existing.delete()
+                transaction.on_commit(lambda old=previous: images.delete_files(*old))
+            continue
+        body_image = change.existing or BodyImage()
+        for name, value in change.values.items():
+            setattr(body_image, name, value)
+        body_image.article = article
+        body_image.save()
+        if body_image.image.name == previous[0]:
+            continue
+        body_image.renditions, (body_image.width, body_image.height) = images.make_renditions(
+            body_image.image.name
+        )
+        BodyImage.objects.filter(pk=body_image.pk).update(
+            renditions=body_image.renditions, width=body_image.width, height=body_image.height
+        )
+        if previous[0]:
+            transaction.on_commit(lambda old=previous: images.delete_files(*old))
+
+
+def _keep_old_address(article: Article, *, previous_path: str) -> None:
+    """When a published article's slug or date changes, its old address keeps working."""
+    if article.status not in {Status.PUBLISHED, Status.WITHDRAWN}:
+        return
+    current = article.get_absolute_url()
+    if previous_path == current:
+        return
+    ArticleRedirect.objects.filter(old_path=current).delete()
+    ArticleRedirect.objects.update_or_create(old_path=previous_path, defaults={"article": article})

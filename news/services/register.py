@@ -1,0 +1,106 @@
+"""Changes to the city register: saving, deleting and merging cities.
+
+A city's names are part of the search document of every article about it, so a rename
+re-indexes those articles here, in the service, not in whichever screen made the change.
+"""
+
+import logging
+
+from django.db import transaction
+
+from news.models import Article, City
+from news.search.index import refresh_articles_about
+
+from .errors import CityRecordError
+
+logger = logging.getLogger(__name__)
+
+#: How many article titles a refusal names before it says "and N more".
+NAMED_IN_REFUSAL = 5
+
+
+#: The fields whose change alters the search document of the articles about a city.
+INDEXED_FIELDS = {"name", "name_zh"}
+
+
+@transaction.atomic
+def save_city(*, city: City, by=None, changed_fields=()) -> City:
+    """Save a city from a form; renaming it re-indexes the articles about it."""
+    renamed = city.pk is not None and INDEXED_FIELDS & set(changed_fields)
+    city.save()
+    if renamed:
+        refresh_articles_about([city.pk])
+    logger.info("City %s saved by %s", city, by)
+    return city
+
+
+def city_delete_blockers(city: City) -> list[str]:
+    """Why `city` cannot be deleted (empty if it can): everything that still refers to it."""
+    reasons = []
+    titles = list(city.articles.order_by("title").values_list("title", flat=True))
+    if titles:
+        named = ", ".join(f"“{title}”" for title in titles[:NAMED_IN_REFUSAL])
+        more = (
+            f" and {len(titles) - NAMED_IN_REFUSAL} more" if len(titles) > NAMED_IN_REFUSAL else ""
+        )
+        reasons.append(f"{len(titles)} article(s) are about it: {named}{more}")
+    designations = city.designations.count()
+    if designations:
+        reasons.append(f"it has {designations} designation(s)")
+    values = city.metric_values.count()
+    if values:
+        reasons.append(f"it has {values} metric value(s)")
+    return reasons
+
+
+def delete_city(*, city: City, by=None) -> None:
+    """Delete a city no article, designation or figure refers to; otherwise refuse and explain.
+
+    Deleting a city would silently drop its rows from the Article ↔ City link table, so articles
+    would lose the city they are about. That is never done: the editor removes the city from
+    those articles, or merges it into the right city, first.
+    """
+    with transaction.atomic():
+        city = City.objects.select_for_update().get(pk=city.pk)
+        reasons = city_delete_blockers(city)
+        if reasons:
+            raise CityRecordError(
+                f"{city} cannot be deleted because {'; '.join(reasons)}. "
+                "Remove it from those records or merge it into another city first."
+            )
+        logger.info("City %s deleted by %s", city, by)
+        city.delete()
+
+
+def merge_cities(*, source: City, into: City, by=None) -> City:
+    """Move everything that refers to `source` onto `into`, then delete `source`.
+
+    Articles keep every link (they are re-pointed, never dropped). A merge that would need two
+    designations in one programme, or two values for one metric and period, is refused with the
+    clash named, so the editor decides which record is right.
+    """
+    if source.pk == into.pk:
+        raise CityRecordError("A city cannot be merged into itself.")
+    with transaction.atomic():
+        clashes = []
+        programmes = set(into.designations.values_list("programme_id", flat=True))
+        for designation in source.designations.select_related("programme"):
+            if designation.programme_id in programmes:
+                clashes.append(f"both have a designation in “{designation.programme}”")
+        keys = set(into.metric_values.values_list("metric_id", "period"))
+        for value in source.metric_values.select_related("metric"):
+            if (value.metric_id, value.period) in keys:
+                clashes.append(f"both have a value for “{value.metric.name}”, {value.period}")
+        if clashes:
+            raise CityRecordError(
+                f"{source} cannot be merged into {into}: {'; '.join(clashes)}. "
+                "Delete or correct one of each pair first."
+            )
+        for article in Article.objects.filter(cities=source):
+            article.cities.add(into)
+        source.articles.clear()
+        source.designations.update(city=into)
+        source.metric_values.update(city=into)
+        logger.info("City %s merged into %s by %s", source, into, by)
+        source.delete()
+    return into

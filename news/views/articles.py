@@ -1,0 +1,139 @@
+"""Article pages: home, the news list, an article (and its staff preview), a tag's articles."""
+
+from urllib.parse import urlencode
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.generic import ListView
+from taggit.models import Tag
+
+from news.forms import ArticleFilterForm
+from news.metadata import article_structured_data, breadcrumb_structured_data
+from news.models import Article, ArticleRedirect, City, MetricValue
+
+from .lists import FilteredListView, feed_links
+
+NEWS_PAGE_SIZE = 20
+HOME_LIST_LENGTH = 5
+HOME_FEATURED_CITIES = 6
+HOME_HEADLINE_FIGURES = 4
+RELATED_LENGTH = 5
+
+
+def home(request):
+    public = Article.objects.public().newest_first().with_listing_data()
+    context = {
+        "latest_news": public.filter(kind=Article.Kind.NEWS)[:HOME_LIST_LENGTH],
+        "latest_announcements": public.filter(kind=Article.Kind.ANNOUNCEMENT)[:HOME_LIST_LENGTH],
+        "featured_articles": public.filter(is_featured=True)[:1],
+        "featured_cities": City.objects.filter(is_featured=True).order_by("name")[
+            :HOME_FEATURED_CITIES
+        ],
+        "headline_figures": MetricValue.objects.headline_figures()[:HOME_HEADLINE_FIGURES],
+        "feeds": feed_links(),
+    }
+    return render(request, "news/home.html", context)
+
+
+class ArticleListView(FilteredListView):
+    """/news/: newest first, filtered by any combination of kind, city, programme, tag, year."""
+
+    model = Article
+    filter_form_class = ArticleFilterForm
+    template_name = "news/article_list.html"
+    context_object_name = "articles"
+    paginate_by = NEWS_PAGE_SIZE
+
+    def filtered_queryset(self, filters):
+        return Article.objects.public().filtered(**filters).newest_first().with_listing_data()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        kind = context["active_filters"].get("kind")
+        context.update(
+            heading=Article.Kind(kind).label if kind else _("News"),
+            feeds=feed_links(query=context["feed_query"]),
+        )
+        return context
+
+
+def article_detail(request, year: int, month: int, day: int, slug: str):
+    """A public article, or a withdrawn one with its notice; old addresses answer with a 301."""
+    article = Article.objects.reachable().with_detail_data().filter(slug=slug).first()
+    if article is None:
+        moved = ArticleRedirect.objects.filter(
+            old_path=request.path, article__in=Article.objects.reachable()
+        ).select_related("article")
+        if moved := moved.first():
+            return redirect(moved.article, permanent=True)
+        raise Http404("No article at this address.")
+    if (year, month, day) != (article.url_date.year, article.url_date.month, article.url_date.day):
+        return redirect(article, permanent=True)
+    return render(request, "news/article_detail.html", article_context(request, article))
+
+
+@never_cache
+def article_preview(request, pk: int):
+    """Staff see any article as the public would, marked as a preview; everyone else a 404."""
+    if not (request.user.is_active and request.user.is_staff):
+        raise Http404("No article at this address.")
+    article = get_object_or_404(Article.objects.with_detail_data(), pk=pk)
+    if not request.user.has_perm("news.view_article"):
+        raise Http404("No article at this address.")
+    response = render(
+        request,
+        "news/article_detail.html",
+        {**article_context(request, article), "is_preview": True},
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def article_context(request, article: Article) -> dict:
+    list_url = reverse("news:article-list")
+    is_news = article.kind == Article.Kind.NEWS
+    section_label = _("News") if is_news else article.get_kind_display()
+    section_url = list_url if is_news else f"{list_url}?{urlencode({'kind': article.kind})}"
+    cities = list(article.cities.order_by("name"))
+    public = Article.objects.public()
+    return {
+        "article": article,
+        "section_label": section_label,
+        "section_url": section_url,
+        "cities": cities,
+        "programmes": article.programmes.order_by("name"),
+        "figures": article.figures.with_listing_data().in_display_order(),
+        "change_notes": list(article.change_notes.all()),
+        "body_images": list(article.body_images.all()),
+        "related_articles": public.related_to(article)
+        .newest_first()
+        .with_listing_data()[:RELATED_LENGTH],
+        # A draft in preview has no publish time, so no place among its kind yet.
+        "previous_article": public.previous_of_kind(article) if article.published_at else None,
+        "next_article": public.next_of_kind(article) if article.published_at else None,
+        "feeds": feed_links(query=urlencode({"kind": article.kind})),
+        "structured_data": [
+            article_structured_data(request, article, cities=cities),
+            breadcrumb_structured_data(
+                request,
+                [(section_label, section_url), (article.title, article.get_absolute_url())],
+            ),
+        ],
+    }
+
+
+class TagDetailView(ListView):
+    template_name = "news/tag_detail.html"
+    context_object_name = "articles"
+    paginate_by = NEWS_PAGE_SIZE
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return Article.objects.public().filter(tags=self.tag).newest_first().with_listing_data()
+
+    def get_context_data(self, **kwargs):
+        feeds = feed_links("tag", slug=self.tag.slug)
+        return super().get_context_data(tag=self.tag, feeds=feeds, **kwargs)
