@@ -38,6 +38,13 @@ class RowChange:
     values: dict = field(default_factory=dict)
     delete: bool = False
 
+    def row(self, new: models.Model) -> models.Model:
+        """The row this change writes: the existing one (or `new`) with `values` set."""
+        row = self.existing or new
+        for name, value in self.values.items():
+            setattr(row, name, value)
+        return row
+
 
 @transaction.atomic
 def create_article(
@@ -243,9 +250,7 @@ def _save_body_images(article: Article, changes: list[RowChange]) -> None:
                 change.existing.delete()
                 transaction.on_commit(lambda old=previous: images.delete_files(*old))
             continue
-        body_image = change.existing or BodyImage()
-        for name, value in change.values.items():
-            setattr(body_image, name, value)
+        body_image = change.row(BodyImage())
         body_image.article = article
         body_image.save()
         if body_image.image.name == previous[0]:

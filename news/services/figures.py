@@ -72,8 +72,6 @@ def save_article_figures(*, article: Article, changes) -> None:
             if change.existing is not None:
                 change.existing.delete()
             continue
-        value = change.existing or MetricValue()
-        for name, field_value in change.values.items():
-            setattr(value, name, field_value)
+        value = change.row(MetricValue())
         value.source_article = article
         value.save()
