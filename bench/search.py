@@ -52,7 +52,7 @@ SEARCHES = [
 
 def populate(count: int) -> None:
     from news.models import Article, City
-    from news.search import refresh_search_vectors
+    from news.search.index import refresh_search_vectors
 
     rng = random.Random(2023)
     # Thousands of made-up words, so rare words are rare and the GIN index has work to do.
@@ -129,7 +129,7 @@ def main() -> None:
             print(f"{url:<52} {elapsed:>10.1f} {queries:>8}")
         if connection.vendor == "postgresql":
             from news.models import Article
-            from news.search import parse_query, search_articles
+            from news.search.query import parse_query, search_articles
 
             queryset = search_articles(Article.objects.public(), parse_query("hydrogen robotics"))
             print("\nPlan of the core search query (first page):")

@@ -60,8 +60,7 @@ def create_article(
     """Store a new article (an unsaved instance), its first revision and "created" event."""
     if article.author_id is None and by is not None:
         article.author = by
-    article.version = 0  # save_version stores the first version as 1
-    save_version(article, by=by, action=Action.CREATED, comment="Created")
+    save_version(article, previous_version=0, by=by, action=Action.CREATED, comment="Created")
     _save_related(article, cities=cities, programmes=programmes, tags=tags)
     if not article.hero_renditions:  # renditions given with the image are kept as they are
         _process_hero_image(article, previous_name="", previous_renditions=[])
@@ -101,7 +100,6 @@ def edit_article(
     changed = _has_changed(stored, article, cities, programmes, tags, [*body_images, *figures])
     is_major = _check_change_kind(stored, changed, change_kind, change_note)
 
-    article.version = stored.version
     comment = "Edited"
     if is_major:
         now = timezone.now()
@@ -111,7 +109,14 @@ def edit_article(
     elif stored.status == Status.PUBLISHED:
         comment = "Minor change"
     action = Action.MAJOR_CHANGE if is_major else None
-    save_version(article, by=by, action=action, note=change_note.strip(), comment=comment)
+    save_version(
+        article,
+        previous_version=stored.version,
+        by=by,
+        action=action,
+        note=change_note.strip(),
+        comment=comment,
+    )
 
     _save_related(article, cities=cities, programmes=programmes, tags=tags)
     _process_hero_image(
@@ -144,6 +149,7 @@ def restore_revision(*, article: Article, revision, by) -> Article:
             setattr(article, name, revision.content[name])
     save_version(
         article,
+        previous_version=article.version,
         by=by,
         action=Action.RESTORED,
         note=f"revision {revision.number}",

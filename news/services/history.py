@@ -26,11 +26,18 @@ DIFF_FIELDS = ["title", "summary", "body", "status", "published_at", "updated_on
 
 
 def save_version(
-    article: Article, *, by, comment: str, action: str | None = None, note: str = ""
+    article: Article,
+    *,
+    previous_version: int,
+    by,
+    comment: str,
+    action: str | None = None,
+    note: str = "",
 ) -> Article:
-    """Store `article` as its next version, with an audit event (when `action` is given) and a
-    revision. The caller holds the row lock and has checked that the edit may happen."""
-    article.version = article.version + 1
+    """Store `article` as the version after `previous_version` (the stored row's, 0 for a new
+    article), with an audit event (when `action` is given) and a revision. The caller holds the
+    row lock and has checked that the change may happen."""
+    article.version = previous_version + 1
     article.save()
     if action:
         ArticleEvent.objects.create(article=article, action=action, by=by, note=note)

@@ -101,7 +101,12 @@ def locked(article: Article) -> Article:
 
 def _save(article: Article, *, by, action: str, note: str = "") -> Article:
     return save_version(
-        article, by=by, action=action, note=note, comment=ArticleEvent.Action(action).label
+        article,
+        previous_version=article.version,
+        by=by,
+        action=action,
+        note=note,
+        comment=ArticleEvent.Action(action).label,
     )
 
 
