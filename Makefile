@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # `make run` is for a laptop: debug on and the development key, unless the environment says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: install run serve test lint format check bench bench-search clean
+.PHONY: install run serve test lint format check bench bench-search bench-site clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,9 @@ bench: install
 
 bench-search: install
 	$(BIN)/python bench/search.py
+
+bench-site: install
+	$(BIN)/python bench/site.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
