@@ -7,6 +7,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from news.caching import public_cache
 from news.sitemaps import SITEMAPS
 from news.views.site import robots_txt
 
@@ -16,16 +17,16 @@ admin.site.index_title = "Newsroom"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("robots.txt", robots_txt, name="robots-txt"),
+    path("robots.txt", public_cache(robots_txt), name="robots-txt"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        public_cache(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap-index",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        public_cache(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from .caching import content_changed
 from .models import Article, City, Designation, Metric, MetricValue, Programme
 from .services import create_article
 
@@ -313,6 +314,7 @@ def load_demo_content(*, author=None) -> dict:
 
     designate(programmes, cities, articles)
     add_demo_series(metrics, cities, articles)
+    content_changed()
     return {
         "cities": City.objects.count(),
         "programmes": Programme.objects.count(),

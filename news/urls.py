@@ -2,6 +2,7 @@
 
 from django.urls import path, register_converter
 
+from .caching import public_cache
 from .feeds import ArticleAtomFeed, ArticleRssFeed, DesignationAtomFeed, DesignationRssFeed
 from .views import articles, figures, register, search
 
@@ -36,13 +37,16 @@ register_converter(TagSlugConverter, "tagslug")
 
 app_name = "news"
 
-rss, atom = ArticleRssFeed(), ArticleAtomFeed()
-designation_rss, designation_atom = DesignationRssFeed(), DesignationAtomFeed()
+# Every public page, feed, CSV and JSON answer may be cached for anonymous readers (see
+# news/caching.py); the staff preview is the one view here that never is.
+rss, atom = public_cache(ArticleRssFeed()), public_cache(ArticleAtomFeed())
+designation_rss = public_cache(DesignationRssFeed())
+designation_atom = public_cache(DesignationAtomFeed())
 
 urlpatterns = [
-    path("", articles.home, name="home"),
-    path("search/", search.search, name="search"),
-    path("news/", articles.ArticleListView.as_view(), name="article-list"),
+    path("", public_cache(articles.home), name="home"),
+    path("search/", public_cache(search.search), name="search"),
+    path("news/", public_cache(articles.ArticleListView.as_view()), name="article-list"),
     # Feeds: /news/feed/ takes the news list's filters in its query string.
     path("news/feed/", rss, name="feed-rss"),
     path("news/feed/atom/", atom, name="feed-atom"),
@@ -59,31 +63,39 @@ urlpatterns = [
     path("tags/<tagslug:slug>/feed/atom/", atom, {"scope": "tag"}, name="tag-feed-atom"),
     path(
         "news/<int:year>/<two:month>/<two:day>/<slug:slug>/",
-        articles.article_detail,
+        public_cache(articles.article_detail),
         name="article-detail",
     ),
     path("news/preview/<int:pk>/", articles.article_preview, name="article-preview"),
     # Designations keep the address readers know them by.
-    path("announcements/", register.DesignationListView.as_view(), name="designation-list"),
+    path(
+        "announcements/",
+        public_cache(register.DesignationListView.as_view()),
+        name="designation-list",
+    ),
     path("announcements/feed/", designation_rss, name="designation-feed-rss"),
     path("announcements/feed/atom/", designation_atom, name="designation-feed-atom"),
-    path("programmes/", register.ProgrammeListView.as_view(), name="programme-list"),
+    path("programmes/", public_cache(register.ProgrammeListView.as_view()), name="programme-list"),
     path(
-        "programmes/<slug:slug>/", register.ProgrammeDetailView.as_view(), name="programme-detail"
+        "programmes/<slug:slug>/",
+        public_cache(register.ProgrammeDetailView.as_view()),
+        name="programme-detail",
     ),
-    path("cities/", register.CityListView.as_view(), name="city-list"),
-    path("cities/<slug:slug>/", register.CityDetailView.as_view(), name="city-detail"),
+    path("cities/", public_cache(register.CityListView.as_view()), name="city-list"),
+    path(
+        "cities/<slug:slug>/", public_cache(register.CityDetailView.as_view()), name="city-detail"
+    ),
     path(
         "cities/<slug:slug>/figures/<slug:metric>.csv",
-        figures.city_figures_csv,
+        public_cache(figures.city_figures_csv),
         name="city-figures-csv",
     ),
-    path("metrics/", figures.MetricListView.as_view(), name="metric-list"),
-    path("metrics/<slug:slug>/", figures.metric_detail, name="metric-detail"),
+    path("metrics/", public_cache(figures.MetricListView.as_view()), name="metric-list"),
+    path("metrics/<slug:slug>/", public_cache(figures.metric_detail), name="metric-detail"),
     path(
         "metrics/<slug:slug>/metadata.json",
-        figures.metric_metadata_json,
+        public_cache(figures.metric_metadata_json),
         name="metric-metadata",
     ),
-    path("tags/<tagslug:slug>/", articles.TagDetailView.as_view(), name="tag-detail"),
+    path("tags/<tagslug:slug>/", public_cache(articles.TagDetailView.as_view()), name="tag-detail"),
 ]

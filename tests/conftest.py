@@ -1,6 +1,7 @@
 """Fixtures and test-only settings: fast hashing, a throwaway media folder, plain static files."""
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from tests.factories import UserFactory
@@ -15,6 +16,14 @@ def _test_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a rolled-back database may reuse a generation."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

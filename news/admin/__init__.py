@@ -2,7 +2,7 @@
 
 articles: the edit screen; workflow: status buttons, revisions and bulk steps; register: cities,
 programmes, designations; figures: metrics, values and figure suggestions; csv_screens: import
-with preview and export.
+with preview and export; records: saves through services, and the tag admin.
 """
 
-from . import articles, figures, register  # noqa: F401  (each registers its ModelAdmins)
+from . import articles, figures, records, register  # noqa: F401  (each registers its admins)

@@ -26,6 +26,7 @@ from news.models import City, Metric, MetricValue
 from news.services import AcceptedFigure, FigureError, record_article_figures
 
 from .csv_screens import CsvAdminMixin
+from .records import RecordAdminMixin
 
 
 class FigureSuggestionForm(forms.Form):
@@ -199,14 +200,14 @@ class MetricValueInline(admin.TabularInline):
 
 
 @admin.register(Metric)
-class MetricAdmin(admin.ModelAdmin):
+class MetricAdmin(RecordAdminMixin, admin.ModelAdmin):
     list_display = ["name", "unit", "slug"]
     search_fields = ["name", "unit", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(MetricValue)
-class MetricValueAdmin(CsvAdminMixin, admin.ModelAdmin):
+class MetricValueAdmin(RecordAdminMixin, CsvAdminMixin, admin.ModelAdmin):
     list_display = ["metric", "city", "period", "value", "source_article", "source_note"]
     list_filter = ["metric", "period", "city__province"]
     list_select_related = ["metric", "city", "source_article"]

@@ -14,6 +14,7 @@ from news.services import CityRecordError, delete_city, merge_cities, save_city
 
 from .csv_screens import CsvAdminMixin
 from .figures import MetricValueInline
+from .records import RecordAdminMixin
 
 
 class CityFiguresInline(MetricValueInline):
@@ -126,7 +127,7 @@ class CityAdmin(CsvAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(RecordAdminMixin, admin.ModelAdmin):
     list_display = ["name", "issuing_body", "start_year", "end_year"]
     list_filter = ["issuing_body"]
     search_fields = ["name", "issuing_body"]
@@ -135,7 +136,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Designation)
-class DesignationAdmin(admin.ModelAdmin):
+class DesignationAdmin(RecordAdminMixin, admin.ModelAdmin):
     list_display = ["city", "programme", "status", "announced_on", "source_article"]
     list_filter = ["status", "programme", "city__province"]
     list_select_related = ["city", "programme", "source_article"]

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from django.db import DatabaseError, transaction
 
+from news.caching import content_changed
+
 logger = logging.getLogger("news.csv_io")
 
 #: Writes go to the database in batches of this many rows.
@@ -145,6 +147,7 @@ def run_import(
     try:
         with transaction.atomic():
             write(plan, progress)
+            content_changed()
     except DatabaseError as error:
         logger.warning("Import of %s refused by the database: %s", kind, error)
         result.errors.append(RowError(0, "", f"the database refused the changes: {error}"))

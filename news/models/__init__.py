@@ -6,6 +6,7 @@ Each model's queryset sits beside it and holds the read rules (public(), with_li
 from .articles import Article, ArticleQuerySet, ArticleRedirect, BodyImage
 from .figures import Metric, MetricValue
 from .history import ArticleEvent, ArticleRevision, ChangeNote
+from .publication import PublicationState
 from .register import City, Designation, Programme, division_code_validator, unique_slug
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "Metric",
     "MetricValue",
     "Programme",
+    "PublicationState",
     "division_code_validator",
     "unique_slug",
 ]

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,95 +11,8 @@ from taggit.managers import TaggableManager
 
 from news.sanitise import sanitise_html
 
+from .article_queries import ArticleQuerySet
 from .register import City, Programme, unique_slug
-from .visibility import reachable_condition, visible_condition
-
-
-class ArticleQuerySet(models.QuerySet):
-    def public(self):
-        """Published, due and not expired: the single rule every public page, feed and count uses.
-
-        Scheduling and expiry need no job: the time comparison happens in every query.
-        """
-        return self.filter(visible_condition(timezone.now()))
-
-    def reachable(self):
-        """What answers at its own address: public articles and withdrawn ones (with a notice)."""
-        return self.filter(reachable_condition(timezone.now()))
-
-    def newest_first(self):
-        return self.order_by("-published_at", "-pk")
-
-    def with_listing_data(self):
-        """Everything an article card shows, in a fixed number of queries."""
-        return (
-            self.select_related("author")
-            .prefetch_related(
-                Prefetch("cities", queryset=City.objects.only("pk", "name", "name_zh", "slug")),
-                "tags",
-            )
-            .defer("search_vector")
-        )
-
-    def with_detail_data(self):
-        """What the article page shows besides the text: author, tags and change notes."""
-        return (
-            self.select_related("author")
-            .prefetch_related("tags", "change_notes")
-            .defer("search_vector")
-        )
-
-    def for_city(self, city):
-        return self.filter(cities=city)
-
-    def for_programme(self, programme):
-        return self.filter(programmes=programme)
-
-    def reporting(self, metric):
-        """Articles that are the source of at least one value of `metric`."""
-        return self.filter(pk__in=metric.values.values("source_article"))
-
-    def related_to(self, article):
-        """Other articles sharing a city, programme or tag with `article` (one query, no joins
-        that multiply rows)."""
-        from taggit.models import TaggedItem
-
-        tag_ids = TaggedItem.objects.filter(
-            content_type__app_label="news", content_type__model="article", object_id=article.pk
-        ).values("tag_id")
-        sharing = Article.objects.filter(
-            Q(cities__articles=article) | Q(programmes__articles=article) | Q(tags__in=tag_ids)
-        ).values("pk")
-        return self.filter(pk__in=sharing).exclude(pk=article.pk)
-
-    def previous_of_kind(self, article):
-        """The public article of the same kind published just before `article`, or None."""
-        earlier = Q(published_at__lt=article.published_at) | Q(
-            published_at=article.published_at, pk__lt=article.pk
-        )
-        return self.filter(earlier, kind=article.kind).order_by("-published_at", "-pk").first()
-
-    def next_of_kind(self, article):
-        later = Q(published_at__gt=article.published_at) | Q(
-            published_at=article.published_at, pk__gt=article.pk
-        )
-        return self.filter(later, kind=article.kind).order_by("published_at", "pk").first()
-
-    def filtered(self, *, kind=None, city=None, programme=None, tag=None, year=None):
-        """Apply the news list filters; each given filter narrows the result."""
-        queryset = self
-        if kind:
-            queryset = queryset.filter(kind=kind)
-        if city is not None:
-            queryset = queryset.filter(cities=city)
-        if programme is not None:
-            queryset = queryset.filter(programmes=programme)
-        if tag is not None:
-            queryset = queryset.filter(tags=tag)
-        if year:
-            queryset = queryset.filter(published_at__year=year)
-        # Each relation filter matches one related row per article, so no duplicates arise.
-        return queryset
 
 
 class Article(models.Model):
@@ -240,6 +153,7 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "published_at"], name="article_status_published"),
             models.Index(fields=["kind", "status", "published_at"], name="article_kind_published"),
+            models.Index(fields=["status", "expires_at"], name="article_status_expires"),
         ]
         constraints = [
             models.CheckConstraint(

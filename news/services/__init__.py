@@ -1,13 +1,15 @@
 """Every write with rules goes through a function here: keyword-only arguments, the acting user,
 one transaction, the changed object back, and a NewsroomError with a readable message when the
 rules refuse. Modules by part: articles (create, edit, restore, delete), workflow (who may do
-what, status steps), history (versions, revisions, diffs), register (cities), figures.
+what, status steps), history (versions, revisions, diffs), register (cities), figures, and
+records (rows with no rule beyond their form).
 """
 
 from .articles import RowChange, create_article, delete_article, edit_article, restore_revision
 from .errors import CityRecordError, EditConflict, FigureError, NewsroomError, WorkflowError
 from .figures import AcceptedFigure, record_article_figures, save_article_figures
 from .history import diff_revisions, record_revision, save_version, snapshot
+from .records import delete_records, save_record
 from .register import city_delete_blockers, delete_city, merge_cities, save_city
 from .workflow import (
     TRANSITION_FUNCTIONS,
@@ -43,6 +45,7 @@ __all__ = [
     "create_article",
     "delete_article",
     "delete_city",
+    "delete_records",
     "diff_revisions",
     "edit_article",
     "may_publish",
@@ -55,6 +58,7 @@ __all__ = [
     "return_to_draft",
     "save_article_figures",
     "save_city",
+    "save_record",
     "save_version",
     "snapshot",
     "submit_for_review",

@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from news import images
+from news.caching import content_changed
 from news.models import Article, ArticleEvent, ArticleRedirect, BodyImage, ChangeNote
 from news.sanitise import sanitise_html
 from news.search.index import refresh_search_vectors
@@ -167,6 +168,7 @@ def delete_article(*, article: Article, by) -> None:
     files = [(article.hero_image.name, article.hero_renditions)]
     files += [(item.image.name, item.renditions) for item in article.body_images.all()]
     article.delete()
+    content_changed()
     transaction.on_commit(lambda: [images.delete_files(*pair) for pair in files])
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from news.caching import content_changed
 from news.models import Article, City, Metric, MetricValue
 
 from .errors import FigureError
@@ -60,6 +61,7 @@ def record_article_figures(
                     source_article=article,
                 )
             )
+        content_changed()
     logger.info("%d figure(s) recorded from %s by %s", len(stored), article, by)
     return stored
 

@@ -7,6 +7,7 @@ and every workflow step store through it, so a stale form can always be told apa
 import difflib
 from datetime import date, datetime
 
+from news.caching import content_changed
 from news.models import Article, ArticleEvent, ArticleRevision
 from news.sanitise import plain_text
 
@@ -35,13 +36,14 @@ def save_version(
     note: str = "",
 ) -> Article:
     """Store `article` as the version after `previous_version` (the stored row's, 0 for a new
-    article), with an audit event (when `action` is given) and a revision. The caller holds the
-    row lock and has checked that the change may happen."""
+    article), with an audit event (when `action` is given) and a revision, and move the public
+    content generation on. The caller holds the row lock and has checked the change may happen."""
     article.version = previous_version + 1
     article.save()
     if action:
         ArticleEvent.objects.create(article=article, action=action, by=by, note=note)
     record_revision(article=article, by=by, comment=comment)
+    content_changed()
     return article
 
 

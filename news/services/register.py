@@ -8,6 +8,7 @@ import logging
 
 from django.db import transaction
 
+from news.caching import content_changed
 from news.models import Article, City
 from news.search.index import refresh_articles_about
 
@@ -30,6 +31,7 @@ def save_city(*, city: City, by=None, changed_fields=()) -> City:
     city.save()
     if renamed:
         refresh_articles_about([city.pk])
+    content_changed()
     logger.info("City %s saved by %s", city, by)
     return city
 
@@ -70,6 +72,7 @@ def delete_city(*, city: City, by=None) -> None:
             )
         logger.info("City %s deleted by %s", city, by)
         city.delete()
+        content_changed()
 
 
 def merge_cities(*, source: City, into: City, by=None) -> City:
@@ -103,4 +106,5 @@ def merge_cities(*, source: City, into: City, by=None) -> City:
         source.metric_values.update(city=into)
         logger.info("City %s merged into %s by %s", source, into, by)
         source.delete()
+        content_changed()
     return into

@@ -13,6 +13,7 @@ from taggit.models import Tag
 from news.forms import ArticleFilterForm
 from news.metadata import article_structured_data, breadcrumb_structured_data
 from news.models import Article, ArticleRedirect, City, MetricValue
+from news.pagination import CachedCountMixin
 
 from .lists import FilteredListView, feed_links
 
@@ -98,17 +99,21 @@ def article_context(request, article: Article) -> dict:
     section_label = _("News") if is_news else article.get_kind_display()
     section_url = list_url if is_news else f"{list_url}?{urlencode({'kind': article.kind})}"
     cities = list(article.cities.order_by("name"))
+    programmes = list(article.programmes.order_by("name"))
     public = Article.objects.public()
     return {
         "article": article,
         "section_label": section_label,
         "section_url": section_url,
         "cities": cities,
-        "programmes": article.programmes.order_by("name"),
+        "programmes": programmes,
         "figures": article.figures.with_listing_data().in_display_order(),
         "change_notes": list(article.change_notes.all()),
-        "body_images": list(article.body_images.all()),
-        "related_articles": public.related_to(article)
+        # Only a body that shows images needs their renditions.
+        "body_images": list(article.body_images.all()) if "<img" in article.body else [],
+        "related_articles": public.related_to(
+            article, cities=cities, programmes=programmes, tags=article.tags.all()
+        )
         .newest_first()
         .with_listing_data()[:RELATED_LENGTH],
         # A draft in preview has no publish time, so no place among its kind yet.
@@ -125,14 +130,17 @@ def article_context(request, article: Article) -> dict:
     }
 
 
-class TagDetailView(ListView):
+class TagDetailView(CachedCountMixin, ListView):
     template_name = "news/tag_detail.html"
     context_object_name = "articles"
     paginate_by = NEWS_PAGE_SIZE
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return Article.objects.public().filter(tags=self.tag).newest_first().with_listing_data()
+        return Article.objects.public().filtered(tag=self.tag).newest_first().with_listing_data()
+
+    def count_key(self) -> tuple:
+        return ("tag", self.tag.pk)
 
     def get_context_data(self, **kwargs):
         feeds = feed_links("tag", slug=self.tag.slug)

@@ -3,7 +3,8 @@
 from django.urls import reverse
 from django.views.generic import ListView
 
-from news.forms import form_query
+from news.forms import filter_choices, form_query
+from news.pagination import CachedCountMixin
 
 
 def feed_links(scope: str = "", *, slug: str = "", query: str = "") -> dict:
@@ -17,14 +18,16 @@ def feed_links(scope: str = "", *, slug: str = "", query: str = "") -> dict:
     }
 
 
-class FilteredListView(ListView):
+class FilteredListView(CachedCountMixin, ListView):
     """A list narrowed by a filter form read from the query string; any bad value makes the
     page answer 400 with the form's explanation and no results, never a server error."""
 
     filter_form_class = None
 
     def get(self, request, *args, **kwargs):
-        self.form = self.filter_form_class(request.GET or None)
+        self.form = self.filter_form_class(
+            request.GET or None, choices=filter_choices(request, self.filter_form_class)
+        )
         self.filters_are_valid = not self.form.is_bound or self.form.is_valid()
         response = super().get(request, *args, **kwargs)
         if not self.filters_are_valid:
@@ -38,6 +41,11 @@ class FilteredListView(ListView):
 
     def filtered_queryset(self, filters: dict):
         raise NotImplementedError
+
+    def count_key(self) -> tuple:
+        if not self.filters_are_valid:
+            return ()
+        return (self.model._meta.label, form_query(self.form) if self.form.is_bound else "")
 
     def get_context_data(self, **kwargs):
         usable = self.form.is_bound and self.filters_are_valid

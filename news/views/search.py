@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from news.forms import SearchForm
+from news.forms import SearchForm, filter_choices
 from news.models import Article, City
 from news.search.query import parse_query, search_articles, snippets_for, suggest_spelling
 
@@ -13,7 +13,7 @@ SEARCH_MAX_CITIES = 10
 
 def search(request):
     """/search/?q=: public articles ranked by relevance with highlighted passages, and cities."""
-    form = SearchForm(request.GET or None)
+    form = SearchForm(request.GET or None, choices=filter_choices(request, SearchForm))
     is_valid = form.is_bound and form.is_valid()
     parsed = form.parsed_query() if is_valid else parse_query("")
     public = Article.objects.public()
