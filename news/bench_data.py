@@ -43,6 +43,8 @@ from news.models import (
 from news.search.index import refresh_search_vectors
 
 PREFIX = "bench-"
+#: Where the shared hero images live in storage.
+POOL_FOLDER = "articles/bench-pool"
 SEED = 20230704
 #: Articles are spread over the years before this moment; scheduled ones come long after it.
 ANCHOR = datetime(2026, 6, 30, 9, 0, tzinfo=timezone.get_fixed_timezone(8 * 60))
@@ -166,12 +168,16 @@ def _body(rng: random.Random, topic: str, chinese: str) -> str:
 
 
 def _image_pool(rng: random.Random) -> list[tuple[str, list, int, int]]:
-    """A few hero images, stored once with their renditions, shared by many articles."""
+    """A few hero images with their renditions, shared by many articles. The pool's folder is
+    emptied first, so the files (and the names stored on the articles) are the same each time."""
+    for folder in (f"{POOL_FOLDER}/renditions", POOL_FOLDER):
+        if default_storage.exists(folder):
+            for name in default_storage.listdir(folder)[1]:
+                default_storage.delete(f"{folder}/{name}")
     pool = []
     for number in range(IMAGE_POOL):
-        name = f"articles/{PREFIX}hero-{number}.jpg"
-        if not default_storage.exists(name):
-            default_storage.save(name, demo_image(f"Benchmark {number}", hue=rng.randint(0, 255)))
+        image = demo_image(f"Benchmark {number}", hue=rng.randint(0, 255))
+        name = default_storage.save(f"{POOL_FOLDER}/hero-{number}.jpg", image)
         renditions, (width, height) = images.make_renditions(name)
         pool.append((name, renditions, width, height))
     return pool
@@ -206,9 +212,15 @@ def _register(rng: random.Random):
         for number in range(METRIC_COUNT)
     )
     names = [*TOPICS, *(f"{PREFIX}topic-{number}" for number in range(TAG_COUNT - len(TOPICS)))]
-    tags = Tag.objects.bulk_create(
-        Tag(name=name, slug=PREFIX + slugify(name.removeprefix(PREFIX))) for name in names
+    # A real site may have a tag of the same name (seeding beside real content): use it.
+    existing = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+    Tag.objects.bulk_create(
+        Tag(name=name, slug=PREFIX + slugify(name.removeprefix(PREFIX)))
+        for name in names
+        if name not in existing
     )
+    tags = list(Tag.objects.filter(name__in=names).order_by("name"))
+    tags.sort(key=lambda tag: names.index(tag.name))
     return cities, programmes, metrics, tags
 
 

@@ -161,6 +161,8 @@ class HttpCacheMiddleware:
         last_modified = int(state.changed_at.timestamp())
         response = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if response is not None:  # 304 Not Modified (or 412): the view never runs
+            response["ETag"] = etag
+            response["Last-Modified"] = http_date(last_modified)
             patch_cache_control(
                 response,
                 public=True,

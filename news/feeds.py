@@ -23,6 +23,7 @@ from taggit.models import Tag
 from .forms import ArticleFilterForm, DesignationFilterForm, form_query
 from .metadata import last_changed
 from .models import Article, City, Designation, Programme
+from .models.article_queries import attach_tag_names
 
 #: Items per feed: the newest public articles in scope.
 FEED_LENGTH = 30
@@ -118,12 +119,14 @@ class ArticleRssFeed(ScopedFeed):
         return _("The newest public articles from city innovation news, with their full text.")
 
     def items(self, scope):
-        return (
+        articles = list(
             Article.objects.public()
             .filtered(**scope.filters)
             .newest_first()
             .with_listing_data()[:FEED_LENGTH]
         )
+        attach_tag_names(articles)
+        return articles
 
     def item_title(self, article):
         return article.title
@@ -151,7 +154,7 @@ class ArticleRssFeed(ScopedFeed):
         return [
             str(article.get_kind_display()),
             *(city.display_name for city in article.cities.all()),
-            *(tag.name for tag in article.tags.all()),
+            *article.tag_names,
         ]
 
     def item_extra_kwargs(self, article):

@@ -36,23 +36,19 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by("-published_at", "-pk")
 
     def with_listing_data(self):
-        """Everything an article card shows, in a fixed number of queries."""
+        """Everything an article card shows (its cities, not its tags), in a fixed number of
+        queries."""
         return (
             self.select_related("author")
             .prefetch_related(
-                Prefetch("cities", queryset=City.objects.only("pk", "name", "name_zh", "slug")),
-                "tags",
+                Prefetch("cities", queryset=City.objects.only("pk", "name", "name_zh", "slug"))
             )
             .defer("search_vector")
         )
 
     def with_detail_data(self):
-        """What the article page shows besides the text: author, tags and change notes."""
-        return (
-            self.select_related("author")
-            .prefetch_related("tags", "change_notes")
-            .defer("search_vector")
-        )
+        """What the article page's head needs besides the article: its author and tags."""
+        return self.select_related("author").prefetch_related("tags").defer("search_vector")
 
     def for_city(self, city):
         return self.filtered(city=city)
@@ -129,6 +125,17 @@ class ArticleQuerySet(models.QuerySet):
         )
         return later.only(*LINK_FIELDS).order_by("published_at", "pk").first()
 
+    def carried_tags(self):
+        """Tags that at least one article of this queryset carries: for each tag, its tagged
+        items are probed until one belongs to such an article (a popular tag stops at once)."""
+        from taggit.models import Tag, TaggedItem
+
+        carriers = self.filter(pk=OuterRef("object_id"))
+        tagged = TaggedItem.objects.filter(
+            tag=OuterRef("pk"), content_type=ContentType.objects.get_for_model(self.model)
+        ).filter(Exists(carriers))
+        return Tag.objects.filter(Exists(tagged))
+
     def filtered(self, *, kind=None, city=None, programme=None, tag=None, year=None):
         """Apply the news list filters; each given filter narrows the result.
 
@@ -159,3 +166,25 @@ class ArticleQuerySet(models.QuerySet):
         if year:
             queryset = queryset.filter(published_at__year=year)
         return queryset
+
+
+def attach_tag_names(articles) -> None:
+    """Give each article a `tag_names` list, for all of them in one query (taggit's own
+    prefetch builds a queryset per article, which dominated the cost of a feed)."""
+    from taggit.models import TaggedItem
+
+    if not articles:
+        return
+    names: dict[int, list[str]] = {article.pk: [] for article in articles}
+    rows = (
+        TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(type(articles[0])),
+            object_id__in=list(names),
+        )
+        .order_by("tag__name")
+        .values_list("object_id", "tag__name")
+    )
+    for pk, name in rows:
+        names[pk].append(name)
+    for article in articles:
+        article.tag_names = names[article.pk]

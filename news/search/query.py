@@ -34,6 +34,8 @@ SNIPPET_RADIUS = 90
 START_MARK, STOP_MARK = "\ue000", "\ue001"
 #: Minimum trigram similarity for a spelling suggestion.
 SUGGESTION_THRESHOLD = 0.3
+#: Ranking looks at this many newest matches (see search_articles).
+SEARCH_WINDOW = 1000
 #: Suggestions come from the words of this many newest public articles, which bounds their cost.
 SUGGESTION_SOURCE_ARTICLES = 2000
 
@@ -126,20 +128,33 @@ def contains_condition(parsed: ParsedQuery) -> Q:
 
 
 def search_articles(queryset, parsed: ParsedQuery):
-    """`queryset` narrowed to matches for `parsed`, best first, with a `rank` annotation."""
+    """`queryset` narrowed to matches for `parsed`, best first, with a `rank` annotation.
+
+    Only the newest SEARCH_WINDOW matches are ranked: a common word matches most of the
+    archive, and ranking every match would cost more with every article published. Readers of
+    news want the recent stories among equally good ones, and the cost stays constant.
+    """
     if parsed.is_empty:
         return queryset.none()
     if uses_full_text():
-        return _full_text_search(queryset, parsed)
-    # Contains match: a title match outranks a summary match, which outranks the rest.
-    rank = Case(
-        When(_any_term(parsed, "title__icontains"), then=Value(3.0)),
-        When(_any_term(parsed, "summary__icontains"), then=Value(2.0)),
-        default=Value(1.0),
-        output_field=FloatField(),
-    )
+        query = _search_query(parsed)
+        condition = Q(search_vector=query)
+        if any(CJK.fullmatch(term) for term in parsed.terms):
+            # A single Chinese character is not a bigram: match it by substring as well.
+            condition |= contains_condition(parsed)
+        rank = SearchRank(F("search_vector"), query)
+    else:
+        condition = contains_condition(parsed)
+        # Contains match: a title match outranks a summary match, which outranks the rest.
+        rank = Case(
+            When(_any_term(parsed, "title__icontains"), then=Value(3.0)),
+            When(_any_term(parsed, "summary__icontains"), then=Value(2.0)),
+            default=Value(1.0),
+            output_field=FloatField(),
+        )
+    window = queryset.filter(condition).newest_first().values("pk")[:SEARCH_WINDOW]
     return (
-        queryset.filter(contains_condition(parsed))
+        queryset.model.objects.filter(pk__in=window)
         .annotate(rank=rank)
         .order_by("-rank", "-published_at", "-pk")
     )
@@ -184,19 +199,6 @@ def _term_query(term: str):
             continue
         query = piece_query if query is None else query & piece_query
     return query if query is not None else SearchQuery(term, config=SEARCH_CONFIG)
-
-
-def _full_text_search(queryset, parsed: ParsedQuery):
-    query = _search_query(parsed)
-    condition = Q(search_vector=query)
-    if any(CJK.fullmatch(term) for term in parsed.terms):
-        # A single Chinese character is not a bigram: match it by substring as well.
-        condition |= contains_condition(parsed)
-    return (
-        queryset.filter(condition)
-        .annotate(rank=SearchRank(F("search_vector"), query))
-        .order_by("-rank", "-published_at", "-pk")
-    )
 
 
 def snippets_for(articles, parsed: ParsedQuery) -> dict[int, SafeString]:

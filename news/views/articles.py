@@ -15,7 +15,7 @@ from news.metadata import article_structured_data, breadcrumb_structured_data
 from news.models import Article, ArticleRedirect, City, MetricValue
 from news.pagination import CachedCountMixin
 
-from .lists import FilteredListView, feed_links
+from .lists import FilteredListView, feed_links, lazy
 
 NEWS_PAGE_SIZE = 20
 HOME_LIST_LENGTH = 5
@@ -94,13 +94,25 @@ def article_preview(request, pk: int):
 
 
 def article_context(request, article: Article) -> dict:
+    """What the article page shows. The head needs the article, its cities and tags; the rest
+    is given as querysets and callables the template evaluates only when its cached fragment
+    (keyed by the content generation) has to be drawn again."""
     list_url = reverse("news:article-list")
     is_news = article.kind == Article.Kind.NEWS
     section_label = _("News") if is_news else article.get_kind_display()
     section_url = list_url if is_news else f"{list_url}?{urlencode({'kind': article.kind})}"
     cities = list(article.cities.order_by("name"))
-    programmes = list(article.programmes.order_by("name"))
+    programmes = lazy(lambda: list(article.programmes.order_by("name")))
     public = Article.objects.public()
+
+    def related_articles():
+        related = public.related_to(
+            article, cities=cities, programmes=programmes, tags=article.tags.all()
+        )
+        return list(related.newest_first().with_listing_data()[:RELATED_LENGTH])
+
+    # A draft in preview has no publish time, so no place among its kind yet.
+    placed = article.published_at is not None
     return {
         "article": article,
         "section_label": section_label,
@@ -108,17 +120,12 @@ def article_context(request, article: Article) -> dict:
         "cities": cities,
         "programmes": programmes,
         "figures": article.figures.with_listing_data().in_display_order(),
-        "change_notes": list(article.change_notes.all()),
+        "change_notes": article.change_notes.all(),
         # Only a body that shows images needs their renditions.
-        "body_images": list(article.body_images.all()) if "<img" in article.body else [],
-        "related_articles": public.related_to(
-            article, cities=cities, programmes=programmes, tags=article.tags.all()
-        )
-        .newest_first()
-        .with_listing_data()[:RELATED_LENGTH],
-        # A draft in preview has no publish time, so no place among its kind yet.
-        "previous_article": public.previous_of_kind(article) if article.published_at else None,
-        "next_article": public.next_of_kind(article) if article.published_at else None,
+        "body_images": article.body_images.all() if "<img" in article.body else (),
+        "related_articles": lazy(related_articles),
+        "previous_article": lazy(lambda: public.previous_of_kind(article) if placed else None),
+        "next_article": lazy(lambda: public.next_of_kind(article) if placed else None),
         "feeds": feed_links(query=urlencode({"kind": article.kind})),
         "structured_data": [
             article_structured_data(request, article, cities=cities),

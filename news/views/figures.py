@@ -20,6 +20,8 @@ from news.figures.tables import (
 from news.forms import MetricPeriodForm
 from news.models import Article, City, Metric, MetricValue
 
+from .lists import lazy
+
 METRIC_ARTICLES_SHOWN = 20
 #: The metric page's chart draws at most this many cities (the table lists them all).
 CHART_MAX_BARS = 30
@@ -69,25 +71,28 @@ def metric_detail(request, slug: str):
         if period
         else MetricValue.objects.none()
     )
-    rows = ranked_rows(values)
+    # Built only when the page's cached fragment is drawn again (see the template).
+    rows = lazy(lambda: ranked_rows(values))
     if want_csv:
         cells = ranking_csv_rows(
             rows, unit=metric.unit, period=period, absolute=request.build_absolute_uri
         )
         return csv_response(RANKING_CSV_HEADER, cells, f"{metric.slug}-{period}.csv")
-    chart_rows = [(row["city"].display_name, row["value"]) for row in rows[:CHART_MAX_BARS]]
+
+    def chart():
+        if not rows:
+            return ""
+        bars = [(row["city"].display_name, row["value"]) for row in rows[:CHART_MAX_BARS]]
+        return ranking_chart(metric_name=metric.name, unit=metric.unit, period=period, rows=bars)
+
     context = {
         "metric": metric,
         "form": form,
         "period": period,
         "periods": periods,
         "rows": rows,
-        "chart": ranking_chart(
-            metric_name=metric.name, unit=metric.unit, period=period, rows=chart_rows
-        )
-        if rows
-        else "",
-        "chart_is_partial": len(rows) > CHART_MAX_BARS,
+        "chart": lazy(chart),
+        "chart_is_partial": lazy(lambda: len(rows) > CHART_MAX_BARS),
         "chart_max_bars": CHART_MAX_BARS,
         "csv_url": f"{request.path}?{urlencode({'period': period, 'format': 'csv'})}"
         if period

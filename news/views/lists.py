@@ -1,10 +1,17 @@
 """What list pages share: a filter form read from the query string, and their feed twins."""
 
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import ListView
 
 from news.forms import filter_choices, form_query
 from news.pagination import CachedCountMixin
+
+
+def lazy(build):
+    """The value `build()` returns, computed the first time a template (or anything) uses it:
+    a page whose fragment is cached then runs none of the queries behind it."""
+    return SimpleLazyObject(build)
 
 
 def feed_links(scope: str = "", *, slug: str = "", query: str = "") -> dict:

@@ -12,7 +12,7 @@ from news.metadata import breadcrumb_structured_data, city_structured_data
 from news.models import Article, City, Designation, Programme
 
 from .articles import NEWS_PAGE_SIZE
-from .lists import FilteredListView, feed_links
+from .lists import FilteredListView, feed_links, lazy
 
 DESIGNATIONS_PAGE_SIZE = 50
 PROGRAMME_ARTICLES_SHOWN = 10
@@ -96,7 +96,12 @@ class CityDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         city = self.object
-        figures = list(city.metric_values.shown_to_public().with_listing_data().in_display_order())
+        # Built only when the page's cached fragment is drawn again (see the template).
+        figures = lazy(
+            lambda: list(
+                city.metric_values.shown_to_public().with_listing_data().in_display_order()
+            )
+        )
         context.update(
             articles=Article.objects.public()
             .for_city(city)
@@ -104,7 +109,7 @@ class CityDetailView(DetailView):
             .with_listing_data()[:NEWS_PAGE_SIZE],
             designations=city.designations.with_listing_data().newest_first(),
             figures=figures,
-            series=city_series(city, figures),
+            series=lazy(lambda: city_series(city, figures)),
             feeds=feed_links("city", slug=city.slug),
             structured_data=[
                 city_structured_data(self.request, city),
