@@ -60,14 +60,19 @@ class ProgrammeDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        designations = sorted(
-            self.object.designations.with_listing_data().order_by("city__name"),
-            key=lambda designation: STATUS_ORDER.index(designation.status),
-        )
-        context["status_groups"] = [
-            {"status": Designation.Status(status), "designations": list(members)}
-            for status, members in groupby(designations, key=lambda item: item.status)
-        ]
+
+        def status_groups():
+            designations = sorted(
+                self.object.designations.with_listing_data().order_by("city__name"),
+                key=lambda designation: STATUS_ORDER.index(designation.status),
+            )
+            return [
+                {"status": Designation.Status(status), "designations": list(members)}
+                for status, members in groupby(designations, key=lambda item: item.status)
+            ]
+
+        # Built only when the page's cached fragment is drawn again (see the template).
+        context["status_groups"] = lazy(status_groups)
         context["articles"] = (
             Article.objects.public()
             .for_programme(self.object)
