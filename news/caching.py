@@ -7,9 +7,9 @@ conditional GET is answered 304 after one primary-key query, without running the
 
 Only views marked with `@public_cache` are cached, and only for anonymous readers (no session
 or messages cookie): anything that sets a cookie, the admin, previews and staff pages are
-`private, no-store`. Fragments that take work to build are cached under `generation_key()`,
-so a change made through one app server is seen by every other (with REDIS_URL, the cache is
-shared too).
+`private, no-store`. Fragments that take work to build are cached under the generation
+(`cached()` in code, `{% cache … content_token %}` in templates), so nothing cached outlives a
+change, on any app server (with REDIS_URL, the cache itself is shared too).
 """
 
 import hashlib
@@ -28,7 +28,7 @@ from news.models import Article, PublicationState
 STATE_PK = 1
 #: How long a cached fragment may stay in the cache (a new generation makes it unused anyway).
 CACHED_FOR = 24 * 3600
-#: Headers a cacheable response carries beyond Cache-Control, and what marks a private request.
+#: Cookies that make a request private: a signed-in session, or messages waiting to be shown.
 PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 
 

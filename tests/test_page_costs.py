@@ -35,8 +35,8 @@ PAGES = {
     "news list": ("/news/", 7, 1),
     "deep news page": ("/news/?page=2", 7, 1),
     # Cold: state, article, tags, cities, programmes, figures, change notes, related (2),
-    # previous, next. Warm: state, article, tags, cities (the head's metadata).
-    "article": (None, 11, 4),
+    # previous, next. Warm: state (the article itself is cached with the generation).
+    "article": (None, 11, 1),
     # Cold: state, tag, count, page, cities. Warm: state, tag.
     "tag": (f"/tags/{TAG}/", 5, 2),
     # Cold: state, city, designations, figures, articles and their cities. Warm: state, city.

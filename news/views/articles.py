@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 from taggit.models import Tag
 
+from news.caching import cached
 from news.forms import ArticleFilterForm
 from news.metadata import article_structured_data, breadcrumb_structured_data
 from news.models import Article, ArticleRedirect, City, MetricValue
@@ -61,9 +62,21 @@ class ArticleListView(FilteredListView):
         return context
 
 
-def article_detail(request, year: int, month: int, day: int, slug: str):
-    """A public article, or a withdrawn one with its notice; old addresses answer with a 301."""
+def reachable_article(slug: str) -> dict:
+    """The article at `slug` that answers at its own address (or None), with its cities."""
     article = Article.objects.reachable().with_detail_data().filter(slug=slug).first()
+    cities = list(article.cities.order_by("name")) if article else []
+    return {"article": article, "cities": cities}
+
+
+def article_detail(request, year: int, month: int, day: int, slug: str):
+    """A public article, or a withdrawn one with its notice; old addresses answer with a 301.
+
+    The article and its cities are read once per content generation (a change to any article
+    or a scheduled time arriving starts a new one), the rest of the page is a cached fragment.
+    """
+    found = cached(request, "article", slug, build=lambda: reachable_article(slug))
+    article = found["article"]
     if article is None:
         moved = ArticleRedirect.objects.filter(
             old_path=request.path, article__in=Article.objects.reachable()
@@ -73,7 +86,8 @@ def article_detail(request, year: int, month: int, day: int, slug: str):
         raise Http404("No article at this address.")
     if (year, month, day) != (article.url_date.year, article.url_date.month, article.url_date.day):
         return redirect(article, permanent=True)
-    return render(request, "news/article_detail.html", article_context(request, article))
+    context = article_context(request, article, cities=found["cities"])
+    return render(request, "news/article_detail.html", context)
 
 
 @never_cache
@@ -93,7 +107,7 @@ def article_preview(request, pk: int):
     return response
 
 
-def article_context(request, article: Article) -> dict:
+def article_context(request, article: Article, *, cities=None) -> dict:
     """What the article page shows. The head needs the article, its cities and tags; the rest
     is given as querysets and callables the template evaluates only when its cached fragment
     (keyed by the content generation) has to be drawn again."""
@@ -101,7 +115,8 @@ def article_context(request, article: Article) -> dict:
     is_news = article.kind == Article.Kind.NEWS
     section_label = _("News") if is_news else article.get_kind_display()
     section_url = list_url if is_news else f"{list_url}?{urlencode({'kind': article.kind})}"
-    cities = list(article.cities.order_by("name"))
+    if cities is None:
+        cities = list(article.cities.order_by("name"))
     programmes = lazy(lambda: list(article.programmes.order_by("name")))
     public = Article.objects.public()
 
