@@ -67,6 +67,9 @@ DEFAULT_CONNECTIONS = 32
 DEFAULT_THREADS = 2
 DEFAULT_RUNS = 20
 DEFAULT_PORT_BASE = 18000
+#: The proxy and the static server are compared in alternating runs, so a burst of background
+#: work on the shared cores does not land on one side only.
+DEFAULT_ROUNDS = 3
 #: wrk counts a request that takes longer as a timeout error and leaves it out of the latencies.
 DEFAULT_WRK_TIMEOUT_SECONDS = 10
 #: Ports above --port-base: gunicorn, the caching proxy, the static server.
@@ -161,11 +164,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="Comma-separated page names to run (default: all). "
         f"Names: {', '.join(name for name, _ in PAGE_PICKERS)}.",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=DEFAULT_ROUNDS,
+        help="Alternating proxy/static wrk runs per page; each side's median is reported "
+        "(default %(default)s).",
+    )
     parser.add_argument("--skip-proxy", action="store_true", help="Skip the caching nginx.")
     parser.add_argument("--skip-static", action="store_true", help="Skip the static nginx.")
     args = parser.parse_args(argv)
-    if min(args.duration, args.connections, args.threads, args.runs, args.timeout) < 1:
-        parser.error("--duration, --connections, --threads, --runs and --timeout must be >= 1")
+    if min(args.duration, args.connections, args.threads, args.runs, args.timeout, args.rounds) < 1:
+        parser.error(
+            "--duration, --connections, --threads, --runs, --timeout and --rounds must be >= 1"
+        )
     if args.connections < args.threads:
         parser.error("wrk needs at least one connection per thread: --connections >= --threads")
     if not 1024 <= args.port_base <= 65535 - STATIC_OFFSET:
@@ -787,6 +799,41 @@ def measure_proxy(args, pages: list[Page], port: int, access_log: Path) -> None:
         )
 
 
+def median_run(runs: list[dict]) -> dict:
+    """The run with the median requests per second, with every round's figure beside it."""
+    ordered = sorted(runs, key=lambda run: run["requests_per_second"])
+    chosen = dict(ordered[len(ordered) // 2])
+    chosen["rounds_requests_per_second"] = [run["requests_per_second"] for run in runs]
+    return chosen
+
+
+def measure_proxy_and_static(args, pages: list[Page], ports: dict, access_log: Path) -> None:
+    """Proxy and static side by side: per page, `--rounds` alternating wrk runs on each."""
+    for page in pages:
+        _, first_headers, _ = fetch(ports["proxy"], page.url)
+        status, headers, _ = fetch(ports["proxy"], page.url)
+        time.sleep(LOG_FLUSH_WAIT_SECONDS)
+        offset = access_log.stat().st_size if access_log.exists() else 0
+        proxy_runs, static_runs = [], []
+        for _ in range(args.rounds):
+            proxy_runs.append(run_wrk(args, ports["proxy"], page.url))
+            static_runs.append(run_wrk(args, ports["static"], f"/{page.name}"))
+        time.sleep(LOG_FLUSH_WAIT_SECONDS)
+        proxy = {
+            "status": status,
+            "first_request_cache": first_headers.get("x-cache-status", "-"),
+            "second_request_cache": headers.get("x-cache-status", "-"),
+            **median_run(proxy_runs),
+            "cache_statuses_under_load": dict(sorted(cache_statuses(access_log, offset).items())),
+        }
+        page.results["proxy"], page.results["static"] = proxy, median_run(static_runs)
+        log(
+            f"  {page.name:<15} proxy {proxy['rounds_requests_per_second']} req/s, static "
+            f"{page.results['static']['rounds_requests_per_second']} req/s, 2nd: "
+            f"{proxy['second_request_cache']}, under load: {proxy['cache_statuses_under_load']}"
+        )
+
+
 def measure_static(args, pages: list[Page], port: int) -> None:
     for page in pages:
         result = run_wrk(args, port, f"/{page.name}")
@@ -967,8 +1014,22 @@ def load_servers(args, tools, ports, environment, scratch: Scratch, pages: list[
             command = prepare_nginx(tools["nginx"], template, prefix, values)
             with running("nginx-proxy", command, environment, scratch.logs) as nginx:
                 wait_until_answering(ports["proxy"], nginx, "nginx (proxy)")
-                log(f"caching proxy, {wrk}:")
-                measure_proxy(args, pages, ports["proxy"], prefix / "logs" / "access.log")
+                proxy_log = prefix / "logs" / "access.log"
+                if args.skip_static:
+                    log(f"caching proxy, {wrk}:")
+                    measure_proxy(args, pages, ports["proxy"], proxy_log)
+                    return workers
+                static_prefix = scratch.root / "nginx-static"
+                values = {"LISTEN_PORT": str(ports["static"]), "PAGES_ROOT": str(scratch.pages)}
+                template = NGINX_TEMPLATES / "static.conf"
+                command = prepare_nginx(tools["nginx"], template, static_prefix, values)
+                with running("nginx-static", command, environment, scratch.logs) as static:
+                    wait_until_answering(ports["static"], static, "nginx (static)")
+                    log(
+                        f"caching proxy and static files, {args.rounds} alternating rounds of {wrk}:"
+                    )
+                    measure_proxy_and_static(args, pages, ports, proxy_log)
+                return workers
     if not args.skip_static:
         prefix = scratch.root / "nginx-static"
         values = {"LISTEN_PORT": str(ports["static"]), "PAGES_ROOT": str(scratch.pages)}

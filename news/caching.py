@@ -127,6 +127,25 @@ def _max_age(state: PublicationState) -> int:
     return max_age
 
 
+def _drop_language_vary(request, response) -> None:
+    """A page of the news site is in the language its address names (/zh-hans/…, or English
+    without a prefix), whatever the browser asks for; LocaleMiddleware still adds `Vary:
+    Accept-Language` to unprefixed addresses, which would make a shared cache keep one copy per
+    browser language. Remove it there (the sitemaps and robots.txt keep it)."""
+    match = request.resolver_match
+    if match is None or match.namespace != "news" or not response.has_header("Vary"):
+        return
+    kept = [
+        header.strip()
+        for header in response["Vary"].split(",")
+        if header.strip() and header.strip().lower() != "accept-language"
+    ]
+    if kept:
+        response["Vary"] = ", ".join(kept)
+    else:
+        del response["Vary"]
+
+
 class HttpCacheMiddleware:
     """Conditional GETs and Cache-Control for the public site (see the module docstring)."""
 
@@ -147,6 +166,7 @@ class HttpCacheMiddleware:
                 max_age=_max_age(state),
                 stale_while_revalidate=settings.HTTP_CACHE_STALE_WHILE_REVALIDATE,
             )
+            _drop_language_vary(request, response)
         elif cache is not None or not response.has_header("Cache-Control"):
             # Staff, previews, the admin, forms with a CSRF token, messages: never stored.
             patch_cache_control(response, private=True, no_store=True)

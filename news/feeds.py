@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
+from .caching import cached
 from .forms import ArticleFilterForm, DesignationFilterForm, form_query
 from .metadata import last_changed
 from .models import Article, City, Designation, Programme
@@ -56,8 +57,9 @@ class FullContentAtomFeed(Atom1Feed):
 class FeedScope:
     """What a feed covers: the list filters plus the page it mirrors."""
 
-    def __init__(self, *, filters: dict, query: str, page_url: str, label: str):
+    def __init__(self, *, filters: dict, query: str, page_url: str, label: str, request=None):
         self.filters, self.query, self.page_url, self.label = filters, query, page_url, label
+        self.request = request
 
 
 class ScopedFeed(Feed):
@@ -113,20 +115,29 @@ class ArticleRssFeed(ScopedFeed):
         query = form_query(form) if scope is None else ""
         if query:
             page_url = f"{page_url}?{query}"
-        return FeedScope(filters=filters, query=query, page_url=page_url, label=", ".join(labels))
+        return FeedScope(
+            filters=filters, query=query, page_url=page_url, label=", ".join(labels),
+            request=request,
+        )  # fmt: skip
 
     def description(self, scope):
         return _("The newest public articles from city innovation news, with their full text.")
 
     def items(self, scope):
-        articles = list(
-            Article.objects.public()
-            .filtered(**scope.filters)
-            .newest_first()
-            .with_listing_data()[:FEED_LENGTH]
-        )
-        attach_tag_names(articles)
-        return articles
+        """The newest articles in scope with their cities and tag names, read once per content
+        generation (feed readers poll the same few feeds all day)."""
+
+        def read():
+            articles = list(
+                Article.objects.public()
+                .filtered(**scope.filters)
+                .newest_first()
+                .with_listing_data()[:FEED_LENGTH]
+            )
+            attach_tag_names(articles)
+            return articles
+
+        return cached(scope.request, "feed-items", scope.request.get_full_path(), build=read)
 
     def item_title(self, article):
         return article.title

@@ -471,3 +471,13 @@ def test_bad_query_string_is_a_400_that_is_never_stored(reader, newsroom):
     assert response.status_code == 400
     assert_never_stored(response)
     assert reader.head(f"{LIST_URL}?year=abc").status_code == 400
+
+
+def test_a_page_in_the_language_its_address_names_does_not_vary_by_browser_language(client):
+    """One cached copy per address: /news/ is English and /zh-hans/news/ Chinese whatever the
+    browser prefers, so a shared cache must not keep a copy per Accept-Language."""
+    for url in ["/news/", "/zh-hans/news/"]:
+        english = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert english.content == chinese.content
+        assert "accept-language" not in english.get("Vary", "").lower(), url
