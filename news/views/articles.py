@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
@@ -142,13 +143,21 @@ def article_context(request, article: Article, *, cities=None) -> dict:
         "previous_article": lazy(lambda: public.previous_of_kind(article) if placed else None),
         "next_article": lazy(lambda: public.next_of_kind(article) if placed else None),
         "feeds": feed_links(query=urlencode({"kind": article.kind})),
-        "structured_data": [
-            article_structured_data(request, article, cities=cities),
-            breadcrumb_structured_data(
-                request,
-                [(section_label, section_url), (article.title, article.get_absolute_url())],
-            ),
-        ],
+        # The head's JSON-LD, built once per generation, address and language.
+        "structured_data": cached(
+            request,
+            "article-json-ld",
+            article.pk,
+            request.get_host(),
+            get_language(),
+            build=lambda: [
+                article_structured_data(request, article, cities=cities),
+                breadcrumb_structured_data(
+                    request,
+                    [(section_label, section_url), (article.title, article.get_absolute_url())],
+                ),
+            ],
+        ),
     }
 
 
