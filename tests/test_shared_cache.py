@@ -78,9 +78,15 @@ def fragment_keys(redis_url: str) -> list[tuple[str, str]]:
     return [(match["name"], match["token"]) for key in keys if (match := FRAGMENT_KEY.match(key))]
 
 
+#: The host name readers use: behind a load balancer every app server sees the same one (and
+#: cached fragments with absolute addresses are kept per host).
+PUBLIC_HOST = "127.0.0.1"
+
+
 def news_list(reader, server, etag: str | None = None):
-    """/news/ from one server, revalidating `etag` if given."""
-    return reader.get(f"{server.url}/news/", {"If-None-Match": etag} if etag else None)
+    """/news/ from one server, as a load balancer passes it on, revalidating `etag` if given."""
+    headers = {"Host": PUBLIC_HOST, **({"If-None-Match": etag} if etag else {})}
+    return reader.get(f"{server.url}/news/", headers)
 
 
 def pages_shown(html: str) -> int:
