@@ -43,13 +43,6 @@ class ArticleSitemap(LocalisedSitemap):
     each one aggregate query. Its pages are written by article_sitemap()."""
 
     changefreq = "weekly"
-    limit = ARTICLES_PER_PAGE
-
-    def items(self):
-        return Article.objects.public().newest_first().only(*ADDRESS_FIELDS)
-
-    def lastmod(self, article):
-        return last_changed(article)
 
     @property
     def paginator(self):
@@ -131,7 +124,7 @@ def article_sitemap(request):
         lastmod = f"<lastmod>{timezone.localdate(last_changed(article)):%Y-%m-%d}</lastmod>"
         for url in addresses.values():
             parts.append(
-                f"<url><loc>{url}</loc>{lastmod}<changefreq>weekly</changefreq>{links}</url>"
+                f"<url><loc>{url}</loc>{lastmod}<changefreq>{ArticleSitemap.changefreq}</changefreq>{links}</url>"
             )
     parts.append("</urlset>\n")
     response = HttpResponse("".join(parts), content_type="application/xml")

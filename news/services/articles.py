@@ -62,11 +62,17 @@ def create_article(
     if article.author_id is None and by is not None:
         article.author = by
     save_version(article, previous_version=0, by=by, action=Action.CREATED, comment="Created")
-    _save_related(article, cities=cities, programmes=programmes, tags=tags)
-    if not article.hero_renditions:  # renditions given with the image are kept as they are
-        _process_hero_image(article, previous_name="", previous_renditions=[])
-    _save_body_images(article, body_images)
-    save_article_figures(article=article, changes=figures)
+    # Renditions given with the image (an imported row) are kept as they are.
+    given = (article.hero_image.name, article.hero_renditions) if article.hero_renditions else None
+    _save_parts(
+        article,
+        previous_hero=given or ("", []),
+        cities=cities,
+        programmes=programmes,
+        tags=tags,
+        body_images=body_images,
+        figures=figures,
+    )
     _index(article)
     return article
 
@@ -119,14 +125,15 @@ def edit_article(
         comment=comment,
     )
 
-    _save_related(article, cities=cities, programmes=programmes, tags=tags)
-    _process_hero_image(
+    _save_parts(
         article,
-        previous_name=stored.hero_image.name,
-        previous_renditions=stored.hero_renditions,
+        previous_hero=(stored.hero_image.name, stored.hero_renditions),
+        cities=cities,
+        programmes=programmes,
+        tags=tags,
+        body_images=body_images,
+        figures=figures,
     )
-    _save_body_images(article, body_images)
-    save_article_figures(article=article, changes=figures)
     if is_major:
         ChangeNote.objects.create(
             article=article, changed_at=article.last_major_update_at, note=change_note.strip(),
@@ -216,6 +223,18 @@ def _check_change_kind(stored: Article, changed: bool, change_kind: str, note: s
     if change_kind == "major" and not note.strip():
         raise WorkflowError("A major change needs a short public note.", field="change_note")
     return change_kind == "major"
+
+
+def _save_parts(
+    article: Article, *, previous_hero, cities, programmes, tags, body_images, figures
+) -> None:
+    """Everything saved beside the article's own row, in the order create and edit share."""
+    _save_related(article, cities=cities, programmes=programmes, tags=tags)
+    _process_hero_image(
+        article, previous_name=previous_hero[0], previous_renditions=previous_hero[1]
+    )
+    _save_body_images(article, body_images)
+    save_article_figures(article=article, changes=figures)
 
 
 def _save_related(article: Article, *, cities, programmes, tags) -> None:
