@@ -65,6 +65,8 @@ MIDDLEWARE = [
     # Outside LocaleMiddleware, so it sees (and can correct) the Vary header that one adds.
     "news.caching.HttpCacheMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After LocaleMiddleware, so a refused query string gets the 400 page in the page's language.
+    "news.middleware.QueryStringGuard",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

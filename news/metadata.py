@@ -4,10 +4,9 @@ from datetime import datetime, time
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.urls import reverse, translate_url
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.timezone import localtime
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .images import share_image_url
@@ -34,31 +33,6 @@ def canonical_query(request) -> str:
         if value and not (name == "page" and value == "1"):
             kept.append((name, value))
     return urlencode(kept)
-
-
-def canonical_url(request) -> str:
-    query = canonical_query(request)
-    return request.build_absolute_uri(request.path + (f"?{query}" if query else ""))
-
-
-def language_alternates(request) -> list[dict]:
-    """This page in every interface language, for hreflang links and the language switcher."""
-    query = canonical_query(request)
-    suffix = f"?{query}" if query else ""
-    current = get_language()
-    alternates = []
-    for code, name in settings.LANGUAGES:
-        path = translate_url(request.path, code)
-        alternates.append(
-            {
-                "code": code,
-                "name": name,
-                "path": path + suffix,
-                "url": request.build_absolute_uri(path + suffix),
-                "is_current": code == current,
-            }
-        )
-    return alternates
 
 
 def _publisher(request) -> dict:

@@ -4,6 +4,23 @@ from django.core.exceptions import BadRequest
 from django.urls import reverse
 
 
+class QueryStringGuard:
+    """Refuse, with a 400 on every address, a query string Django will not read: more than
+    DATA_UPLOAD_MAX_NUMBER_FIELDS fields raise TooManyFieldsSent when `request.GET` is read.
+
+    Reading it here makes the answer the same for every page, whether or not its view reads
+    the query string, and outside any view or template (where the same error, raised again
+    while the 400 page is drawn, became a 500).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.GET  # noqa: B018 (read for its check: TooManyFieldsSent is a 400)
+        return self.get_response(request)
+
+
 class AdminNullCharacterGuard:
     """Refuse admin requests whose query string carries a NUL character, with a 400.
 

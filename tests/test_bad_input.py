@@ -1,5 +1,7 @@
 """Malformed query strings and unknown addresses end in 400 or 404, never in a server error."""
 
+import re
+
 import pytest
 
 from tests.factories import ArticleFactory, CityFactory
@@ -72,3 +74,47 @@ def test_impossible_date_for_a_real_article_redirects_to_its_address(client):
 @pytest.mark.parametrize("url", ["/tags/%00/", "/tags/a%00b/feed/", "/tags/%01/feed/atom/"])
 def test_control_characters_in_tag_addresses_are_404(client, url):
     assert client.get(url).status_code == 404
+
+
+#: More fields than Django reads (DATA_UPLOAD_MAX_NUMBER_FIELDS is 1,000).
+TOO_MANY_FIELDS = "&".join(f"f{number}=1" for number in range(1_100))
+EVERY_KIND_OF_ADDRESS = [
+    "/", "/news/", "/news/feed/", "/search/", "/metrics/", "/robots.txt", "/sitemap.xml",
+    "/zh-hans/news/", "/admin/login/", "/nowhere/",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("url", EVERY_KIND_OF_ADDRESS)
+def test_a_disallowed_host_is_a_400_page_not_a_server_error(client, settings, url):
+    settings.ALLOWED_HOSTS = ["news.example.org"]
+    response = client.get(url, HTTP_HOST="evil.example.com")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "evil.example.com" not in html, "the refused host must not reach the page's links"
+
+
+@pytest.mark.parametrize("url", EVERY_KIND_OF_ADDRESS)
+def test_too_many_query_parameters_are_a_400(client, url):
+    assert client.get(f"{url}?{TOO_MANY_FIELDS}").status_code == 400
+
+
+def test_too_many_fields_posted_to_the_admin_login_are_a_400(client):
+    response = client.post("/admin/login/", {f"f{number}": "1" for number in range(1_100)})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "path", ["//evil.example.com/", "//evil.example.com/news/", "/zh-hans//evil.example.com/"]
+)
+def test_paths_that_look_like_other_hosts_are_answered_on_this_site(client, path):
+    """A scheme-relative path must not become a link to another host on the 404 page."""
+    response = client.get("/", PATH_INFO=path)
+    assert response.status_code == 404
+    links = re.findall(r'href="([^"]*evil[^"]*)"', response.content.decode())
+    assert links
+    assert not [link for link in links if link.startswith("//")], links
+
+
+@pytest.mark.parametrize("path", ["//[x/", "/news//[x", "/zh-hans//[x/", "//[::1]/"])
+def test_paths_that_are_not_urls_are_404(client, path):
+    assert client.get("/", PATH_INFO=path).status_code == 404
