@@ -3,8 +3,21 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PORT ?= 8000
 # `make run` is for a laptop: debug on and the development key, unless the environment says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-true}
+# `make serve` runs the production configuration on this machine: DEBUG off, collected and
+# compressed static files, gunicorn. What a laptop lacks gets a local default: a secret key kept
+# in .secret-key (made once), this machine's host names, plain HTTP (no TLS redirect, no HSTS)
+# and Django serving uploads. On a server, set these in the environment instead (README, Deploy).
+SECRET_FILE := .secret-key
+SERVE_ENV := DEBUG=false \
+  SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_FILE))}" \
+  ALLOWED_HOSTS="$${ALLOWED_HOSTS:-localhost,127.0.0.1,[::1]}" \
+  SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-false}" \
+  SECURE_HSTS_SECONDS="$${SECURE_HSTS_SECONDS:-0}" \
+  SERVE_MEDIA="$${SERVE_MEDIA:-true}" \
+  PORT=$(PORT)
 
 .PHONY: install run serve test lint format check bench bench-search bench-site clean
 
@@ -21,10 +34,15 @@ run: install
 	$(RUN_ENV) $(BIN)/python manage.py ensure_admin
 	$(RUN_ENV) $(BIN)/python manage.py ensure_roles
 	$(RUN_ENV) $(BIN)/python manage.py load_demo
-	$(MAKE) serve
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-serve: install
-	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+$(SECRET_FILE):
+	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+serve: install $(SECRET_FILE)
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(SERVE_ENV) exec $(BIN)/gunicorn -c gunicorn.conf.py
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

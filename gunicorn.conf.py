@@ -19,21 +19,28 @@ Why each value:
 - `keepalive = 5`: how long an idle keep-alive connection is held. Sync workers close every
   connection after its response (the proxy keeps the client connections), so this only
   matters if `worker_class` is changed to `gthread`; 5 s then outlasts a proxy's reuse gap.
-- `accesslog = "-"`: one JSON object per request on stdout (time, method, path, query, status,
-  bytes, duration in ms, remote address), which any log collector parses without a regex.
-- `errorlog = "-"`: gunicorn's own messages (start, worker deaths, tracebacks) on stderr,
-  apart from the access lines.
+- `accesslog = "-"`, `errorlog = "-"`: everything on stdout, one JSON object per line in the
+  same shape as Django's own log lines (cityinno/logs.py): an access line has time, level,
+  logger, message, method, path, query, status, bytes, duration in ms, the remote address and
+  the proxy's request id; gunicorn's own messages (start, worker deaths, tracebacks) are lines
+  of the `gunicorn.error` logger. Any log collector reads them without a regex.
+- Reload: `kill -HUP <master pid>` (systemd: `systemctl reload cityinno`) starts new workers
+  with new code and settings and retires the old ones once their requests are done, with no
+  refused connection.
 - `control_socket_disable`: gunicorn 25.1+ opens a control socket at one fixed path per user,
   which every gunicorn on the host would share; signals (HUP, TERM, TTIN, TTOU) already do
   its job. Older gunicorn ignores the setting.
 """
 
 import json
+import logging
 import multiprocessing
 import os
-import time
+import sys
 
 from gunicorn import glogging
+
+from cityinno.logs import JsonFormatter, utc_time
 
 DEFAULT_PORT = 8000
 DEFAULT_HOST = "127.0.0.1"
@@ -51,7 +58,16 @@ control_socket_disable = True
 
 
 class StructuredLogger(glogging.Logger):
-    """The access log as one JSON object per request; error logging is gunicorn's own."""
+    """gunicorn's error and access logs as JSON lines on stdout, shaped like Django's."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                if isinstance(handler, logging.StreamHandler) and handler.stream is sys.stderr:
+                    handler.setStream(sys.stdout)
+        for handler in self.error_log.handlers:
+            handler.setFormatter(JsonFormatter())
 
     def access(self, resp, req, environ, request_time):
         if not getattr(self, "access_log_enabled", True):
@@ -59,9 +75,13 @@ class StructuredLogger(glogging.Logger):
         status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
         # The address as the client sent it (percent-encoded), not the decoded PATH_INFO.
         path, _, query = environ.get("RAW_URI", environ.get("PATH_INFO", "")).partition("?")
+        method = environ.get("REQUEST_METHOD")
         record = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "method": environ.get("REQUEST_METHOD"),
+            "time": utc_time(),
+            "level": "INFO",
+            "logger": "gunicorn.access",
+            "message": f"{method} {path} {status}",
+            "method": method,
             "path": path,
             "query": query,
             "status": int(status),
@@ -69,6 +89,8 @@ class StructuredLogger(glogging.Logger):
             "duration_ms": round(request_time.total_seconds() * 1000, 1),
             "remote": environ.get("REMOTE_ADDR"),
         }
+        if request_id := environ.get("HTTP_X_REQUEST_ID"):
+            record["request_id"] = request_id
         try:
             self.access_log.info(json.dumps(record))
         except Exception:

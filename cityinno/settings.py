@@ -181,12 +181,29 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- Logging ----------------------------------------------------------------------------------
 
+# Everything goes to stdout, one JSON object per line (cityinno/logs.py), for the service manager
+# or container runtime to collect; LOG_FORMAT=text gives plain lines (the default under DEBUG).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "formatters": {
+        "json": {"()": "cityinno.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's own console handler would print each line a second time under DEBUG.
+        "django": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
 
 # --- cityinno ---------------------------------------------------------------------------------
