@@ -1,7 +1,9 @@
-"""Hero images: check uploads are real, safe-sized photos, strip their metadata, make renditions.
+"""Uploaded images (hero, body and city images): check uploads are real, safe-sized photos,
+strip their metadata, make renditions, and print them as responsive markup.
 
-Renditions are made once, at upload, and listed on the article (`hero_renditions`), so pages
-only print `srcset` from stored names and never touch Pillow on a request.
+Renditions are made once, at upload, and listed on the row (`hero_renditions`, `renditions`,
+`image_renditions`), so pages only print `srcset` from stored names and never touch Pillow on a
+request.
 """
 
 import io
@@ -127,23 +129,29 @@ def delete_files(name: str | None, renditions: list[dict] | None) -> None:
             default_storage.delete(path)
 
 
-def share_image_url(article) -> str | None:
+def share_image_url(image, renditions) -> str | None:
     """The image link previews and JSON-LD name: the largest JPEG rendition (every reader and
     crawler takes JPEG; the original may be a multi-megabyte upload), else the original."""
-    if not article.hero_image:
+    if not image:
         return None
-    jpegs = [item for item in article.hero_renditions or [] if item["type"] == "image/jpeg"]
+    jpegs = [item for item in renditions or [] if item["type"] == "image/jpeg"]
     if jpegs:
         return default_storage.url(max(jpegs, key=lambda item: item["width"])["name"])
-    return article.hero_image.url
+    return image.url
 
 
-def picture_sources(article, *, sizes: str) -> dict | None:
-    """What a <picture> needs from an article's stored renditions: WebP first, JPEG fallback."""
-    if not article.hero_image:
+def picture_sources(
+    image, renditions, *, alt: str, sizes: str, width: int | None = None, height: int | None = None
+) -> dict | None:
+    """What a <picture> needs from an image's stored renditions: WebP first, JPEG fallback.
+
+    `image` is the stored file (an article's hero, a city's image), `width` and `height` its
+    recorded size, used when there are no renditions (a row stored before they were made).
+    """
+    if not image:
         return None
     by_type: dict[str, list] = {}
-    for item in article.hero_renditions or []:
+    for item in renditions or []:
         by_type.setdefault(item["type"], []).append(item)
     for items in by_type.values():
         items.sort(key=lambda item: item["width"])
@@ -156,11 +164,11 @@ def picture_sources(article, *, sizes: str) -> dict | None:
     return {
         "webp_srcset": srcset(by_type.get("image/webp", [])),
         "jpeg_srcset": srcset(jpegs),
-        "src": default_storage.url(fallback["name"]) if fallback else article.hero_image.url,
-        "width": fallback["width"] if fallback else article.hero_width,
-        "height": fallback["height"] if fallback else article.hero_height,
+        "src": default_storage.url(fallback["name"]) if fallback else image.url,
+        "width": fallback["width"] if fallback else width,
+        "height": fallback["height"] if fallback else height,
         "sizes": sizes,
-        "alt": article.hero_alt,
+        "alt": alt,
     }
 
 
