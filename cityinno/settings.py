@@ -151,11 +151,56 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded media (hero, body and city images with their renditions) and pending CSV imports go
+# only through Django's storage API: files on a laptop, objects in one S3-compatible bucket once
+# AWS_STORAGE_BUCKET_NAME is set (README, "Media storage"), so no app server keeps state.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
+# Pending CSV imports are staff data: kept outside MEDIA_ROOT, so /media/ never serves them.
+PRIVATE_FILES_ROOT = Path(os.environ.get("PRIVATE_FILES_ROOT", BASE_DIR / "private"))
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+# The /media/ route is for `make run`; with a bucket, media URLs point at the bucket or CDN.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG and not AWS_STORAGE_BUCKET_NAME)
+if AWS_STORAGE_BUCKET_NAME:
+    # Credentials come from boto3's own chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or
+    # an instance role); access to objects from the bucket policy, so no ACL is sent.
+    _bucket = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+        "default_acl": None,
+        # A new upload never replaces another's file: a taken name gets a random suffix.
+        "file_overwrite": False,
+    }
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        # Public: the bucket policy lets anyone read media/*, so URLs are plain and cacheable.
+        "OPTIONS": {
+            **_bucket,
+            "location": "media",
+            "querystring_auth": False,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+        },
+    }
+    _imports_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        # Private: outside the public prefix, never behind the CDN; any URL made for it is signed.
+        "OPTIONS": {
+            **_bucket,
+            "location": "private/imports",
+            "querystring_auth": True,
+            "custom_domain": None,
+        },
+    }
+else:
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _imports_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_FILES_ROOT / "imports"},
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
+    "imports": _imports_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

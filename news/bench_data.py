@@ -169,11 +169,17 @@ def _body(rng: random.Random, topic: str, chinese: str) -> str:
 
 def _image_pool(rng: random.Random) -> list[tuple[str, list, int, int]]:
     """A few hero images with their renditions, shared by many articles. The pool's folder is
-    emptied first, so the files (and the names stored on the articles) are the same each time."""
+    emptied first, so the files (and the names stored on the articles) are the same each time.
+
+    The folder is listed without asking whether it exists: a bucket has no folders (its
+    `exists()` says no to a prefix), and a disk without the folder raises FileNotFoundError."""
     for folder in (f"{POOL_FOLDER}/renditions", POOL_FOLDER):
-        if default_storage.exists(folder):
-            for name in default_storage.listdir(folder)[1]:
-                default_storage.delete(f"{folder}/{name}")
+        try:
+            names = default_storage.listdir(folder)[1]
+        except FileNotFoundError:
+            names = []
+        for name in names:
+            default_storage.delete(f"{folder}/{name}")
     pool = []
     for number in range(IMAGE_POOL):
         image = demo_image(f"Benchmark {number}", hue=rng.randint(0, 255))

@@ -1,12 +1,16 @@
-"""Hero images: check uploads are real, safe-sized photos, strip their metadata, make renditions.
+"""Uploaded images (hero, body and city images): check uploads are real, safe-sized photos,
+strip their metadata, make renditions, and print them as responsive markup.
 
-Renditions are made once, at upload, and listed on the article (`hero_renditions`), so pages
-only print `srcset` from stored names and never touch Pillow on a request.
+Renditions are made once, at upload, and listed on the row (`hero_renditions`, `renditions`,
+`image_renditions`), so pages only print `srcset` from stored names and never touch Pillow on a
+request. Every file is read and written through the default storage by name, never by path, so
+the same code works on a laptop's disk and in an S3 bucket.
 """
 
 import io
 import re
 from pathlib import PurePosixPath
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -121,29 +125,36 @@ def _widths_for(original_width: int) -> list[int]:
 
 
 def delete_files(name: str | None, renditions: list[dict] | None) -> None:
-    """Remove an image and its renditions from storage (missing files are fine)."""
-    for path in [name, *[item["name"] for item in renditions or []]]:
-        if path and default_storage.exists(path):
-            default_storage.delete(path)
+    """Remove an image and its renditions from storage. Deleting a missing file is no error on
+    either storage, so there is no existence check (one request per file on S3, not two)."""
+    for stored_name in [name, *[item["name"] for item in renditions or []]]:
+        if stored_name:
+            default_storage.delete(stored_name)
 
 
-def share_image_url(article) -> str | None:
+def share_image_url(image, renditions) -> str | None:
     """The image link previews and JSON-LD name: the largest JPEG rendition (every reader and
     crawler takes JPEG; the original may be a multi-megabyte upload), else the original."""
-    if not article.hero_image:
+    if not image:
         return None
-    jpegs = [item for item in article.hero_renditions or [] if item["type"] == "image/jpeg"]
+    jpegs = [item for item in renditions or [] if item["type"] == "image/jpeg"]
     if jpegs:
         return default_storage.url(max(jpegs, key=lambda item: item["width"])["name"])
-    return article.hero_image.url
+    return image.url
 
 
-def picture_sources(article, *, sizes: str) -> dict | None:
-    """What a <picture> needs from an article's stored renditions: WebP first, JPEG fallback."""
-    if not article.hero_image:
+def picture_sources(
+    image, renditions, *, alt: str, sizes: str, width: int | None = None, height: int | None = None
+) -> dict | None:
+    """What a <picture> needs from an image's stored renditions: WebP first, JPEG fallback.
+
+    `image` is the stored file (an article's hero, a city's image), `width` and `height` its
+    recorded size, used when there are no renditions (a row stored before they were made).
+    """
+    if not image:
         return None
     by_type: dict[str, list] = {}
-    for item in article.hero_renditions or []:
+    for item in renditions or []:
         by_type.setdefault(item["type"], []).append(item)
     for items in by_type.values():
         items.sort(key=lambda item: item["width"])
@@ -156,12 +167,32 @@ def picture_sources(article, *, sizes: str) -> dict | None:
     return {
         "webp_srcset": srcset(by_type.get("image/webp", [])),
         "jpeg_srcset": srcset(jpegs),
-        "src": default_storage.url(fallback["name"]) if fallback else article.hero_image.url,
-        "width": fallback["width"] if fallback else article.hero_width,
-        "height": fallback["height"] if fallback else article.hero_height,
+        "src": default_storage.url(fallback["name"]) if fallback else image.url,
+        "width": fallback["width"] if fallback else width,
+        "height": fallback["height"] if fallback else height,
         "sizes": sizes,
-        "alt": article.hero_alt,
+        "alt": alt,
     }
+
+
+#: Where images for the text are stored (BodyImage.image's upload_to).
+BODY_IMAGE_FOLDER = "articles/body/"
+#: What may follow the folder in a body image's address: a stored name, URL-quoted.
+_BODY_IMAGE_PATH = re.compile(r"[A-Za-z0-9._/%-]+")
+
+
+def body_image_name(src: str) -> str | None:
+    """The stored name an <img src> in a body points at, if it is one of our images for the
+    text, else None. The address may be the storage's (the bucket or CDN) or, for bodies saved
+    before media moved to a bucket, MEDIA_URL's; either way the page prints the current one."""
+    prefixes = {default_storage.url(BODY_IMAGE_FOLDER), f"{settings.MEDIA_URL}{BODY_IMAGE_FOLDER}"}
+    for prefix in prefixes:
+        rest = src.removeprefix(prefix)
+        if rest != src and _BODY_IMAGE_PATH.fullmatch(rest):
+            name = unquote(rest)
+            if ".." not in name and not name.startswith("/"):
+                return BODY_IMAGE_FOLDER + name
+    return None
 
 
 #: <img> tags as nh3 writes them into a stored body (attributes double-quoted, no newlines).
@@ -173,11 +204,11 @@ BODY_IMAGE_SIZES = "(min-width: 48em) 44rem, 100vw"
 def responsive_body_images(html: str, body_images) -> str:
     """Give each uploaded image in a (sanitised) body its renditions as srcset, its size, alt
     text and lazy loading; images the body names but the article no longer has are dropped."""
-    by_url = {item.image.url: item for item in body_images if item.image}
+    by_name = {item.image.name: item for item in body_images if item.image}
 
     def rebuild(match):
         attributes = dict(_ATTRIBUTE.findall(match.group(1)))
-        body_image = by_url.get(attributes.get("src", ""))
+        body_image = by_name.get(body_image_name(attributes.get("src", "")) or "")
         if body_image is None:
             return ""
         jpegs = sorted(

@@ -61,7 +61,9 @@ def article_structured_data(request, article, *, cities) -> dict:
         "about": [city_reference(request, city) for city in cities],
     }
     if article.hero_image:
-        data["image"] = [request.build_absolute_uri(share_image_url(article))]
+        data["image"] = [
+            request.build_absolute_uri(share_image_url(article.hero_image, article.hero_renditions))
+        ]
     return data
 
 
@@ -98,7 +100,9 @@ def city_structured_data(request, city) -> dict:
             "value": city.division_code,
         }
     if city.image:
-        data["image"] = request.build_absolute_uri(city.image.url)
+        data["image"] = request.build_absolute_uri(
+            share_image_url(city.image, city.image_renditions)
+        )
     return data
 
 

@@ -6,9 +6,10 @@ import re
 from html import unescape
 
 import nh3
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import strip_tags
+
+from .images import body_image_name
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "em", "figcaption",
@@ -24,18 +25,14 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
-#: Body images come only from our own uploads (BodyImage): no tracking pixels, no hot-linking.
-BODY_IMAGE_PATH = re.compile(r"[A-Za-z0-9._/-]+")
 #: An <img> left without a source after filtering (nh3's output is normalised, so this is safe).
 IMAGE_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 
 
 def _only_our_images(tag: str, attribute: str, value: str) -> str | None:
-    if tag == "img" and attribute == "src":
-        prefix = f"{settings.MEDIA_URL}articles/body/"
-        path = value.removeprefix(prefix)
-        if path == value or ".." in path or not BODY_IMAGE_PATH.fullmatch(path):
-            return None
+    # Body images come only from our own uploads (BodyImage): no tracking pixels, no hot-linking.
+    if tag == "img" and attribute == "src" and body_image_name(value) is None:
+        return None
     if tag == "img" and attribute in {"width", "height"} and not value.isdigit():
         return None
     return value

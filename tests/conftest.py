@@ -1,4 +1,5 @@
-"""Fixtures and test-only settings: fast hashing, a throwaway media folder, plain static files."""
+"""Fixtures and test-only settings: fast hashing, throwaway media and private folders, plain
+static files."""
 
 import pytest
 from django.core.cache import cache
@@ -11,9 +12,16 @@ from tests.factories import UserFactory
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
     settings.SECURE_SSL_REDIRECT = False
+    # Files on disk in the test's folder, even if the shell has a bucket configured.
     settings.STORAGES = {
         **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "imports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private" / "imports"},
+        },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
 

@@ -256,3 +256,35 @@ class Browser:
         )  # fmt: skip
         assert response.status == 200, response.body[:500]
         assert self.cookie("sessionid"), "logging in should start a session"
+
+
+# --- S3-compatible object storage ---------------------------------------------------------------
+
+
+@contextmanager
+def s3_server(log_dir: Path):
+    """Yield the endpoint URL of a new, empty S3 API server (moto's standalone server, holding
+    everything in memory) that stops when the block ends. Any access key is accepted; object
+    reads without a signature are allowed only by a bucket policy or a public ACL, as on S3."""
+    executable = Path(sys.executable).with_name("moto_server")
+    if not executable.exists():
+        found = shutil.which("moto_server")
+        if found is None:
+            unavailable("moto_server is not installed (pip install 'moto[server]')")
+        executable = Path(found)
+    port = free_port()
+    log = log_dir / f"moto-{port}.log"
+    url = f"http://{HOST}:{port}"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [str(executable), "--host", HOST, "--port", str(port)],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_until(
+            lambda: _answers_http(f"{url}/moto-api/"), process, log, f"moto_server on port {port}"
+        )
+        yield url
+    finally:
+        stop(process)

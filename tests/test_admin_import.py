@@ -97,3 +97,14 @@ def test_export_selected_action_writes_only_the_chosen_rows(admin_client):
     )
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [row["slug"] for row in rows] == ["baotou"]
+
+
+def test_a_pending_import_is_kept_outside_the_media_folder(admin_client, settings):
+    response = upload(admin_client, "/admin/news/city/import/", GOOD)
+    token = response.context["token"]
+    pending = settings.PRIVATE_FILES_ROOT / "imports" / f"city-{token}.csv"
+    assert pending.read_text() == GOOD
+    media = settings.MEDIA_ROOT
+    assert not media.exists() or not any(media.rglob("*.csv"))
+    admin_client.post("/admin/news/city/import/", {"token": token, "confirm": "1"})
+    assert not pending.exists()

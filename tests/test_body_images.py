@@ -135,3 +135,18 @@ def test_deleting_an_image_for_the_text_removes_its_files(
     assert response.status_code == 302
     assert not BodyImage.objects.exists()
     assert not any(default_storage.exists(name) for name in names)
+
+
+def test_an_image_with_a_chinese_file_name_is_kept_and_served(client, writer):
+    post_article(client, writer, **inline(image=upload("论坛.jpg", jpeg_bytes()), alt_text="Forum"))
+    body_image = BodyImage.objects.get()
+    assert body_image.image.name == "articles/body/论坛.jpg"
+    url = body_image.image.url
+    assert url == "/media/articles/body/%E8%AE%BA%E5%9D%9B.jpg"
+    body = sanitise_html(f'<p>Text</p><img src="{url}" alt="">')
+    assert f'<img src="{url}"' in body
+    Article.objects.filter(pk=body_image.article.pk).update(
+        body=body, status=Article.Status.PUBLISHED, published_at=body_image.uploaded_at
+    )
+    html = client.get(Article.objects.get().get_absolute_url()).content.decode()
+    assert f'<img src="{url}" alt="Forum"' in html

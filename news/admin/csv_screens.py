@@ -1,8 +1,10 @@
 """Admin CSV import (upload → preview → confirm) and export for cities and metric values.
 
-The uploaded file is kept in the default storage between the preview and the confirmation, so
-any app server behind a load balancer can finish an import another one previewed. Confirming
-checks the file again against the database as it is then, and writes all of it or nothing.
+The uploaded file is kept in the private "imports" storage (settings.STORAGES: a folder outside
+MEDIA_ROOT, or a private prefix of the bucket) between the preview and the confirmation, so any
+app server behind a load balancer can finish an import another one previewed, and no public
+address ever serves it. Confirming checks the file again against the database as it is then,
+and writes all of it or nothing.
 """
 
 import re
@@ -12,7 +14,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -82,7 +84,7 @@ class CsvAdminMixin:
         return response
 
     def _stored_name(self, token: str) -> str:
-        return f"imports/{self.opts.model_name}-{token}.csv"
+        return f"{self.opts.model_name}-{token}.csv"
 
     def csv_import_view(self, request):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
@@ -99,16 +101,17 @@ class CsvAdminMixin:
         if request.method == "POST" and "confirm" in request.POST:
             token = request.POST.get("token", "")
             name = self._stored_name(token)
-            if not TOKEN.match(token) or not default_storage.exists(name):
+            pending = storages["imports"]
+            if not TOKEN.match(token) or not pending.exists(name):
                 messages.error(
                     request, "That import has expired or is unknown: upload the file again."
                 )
                 return redirect(request.path)
-            with default_storage.open(name, "rb") as stored:
+            with pending.open(name, "rb") as stored:
                 data = stored.read()
             result = importer(data=data, by=request.user)
             if result.ok:
-                default_storage.delete(name)
+                pending.delete(name)
                 messages.success(request, f"Import finished: {result.summary()}")
                 return redirect(
                     reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
@@ -123,7 +126,7 @@ class CsvAdminMixin:
                 token = ""
                 if result.ok:
                     token = secrets.token_hex(16)
-                    default_storage.save(self._stored_name(token), ContentFile(data))
+                    storages["imports"].save(self._stored_name(token), ContentFile(data))
                 context.update(result=result, token=token)
         context["form"] = form
         return TemplateResponse(request, "admin/news/csv_import.html", context)

@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from news import csv_io
+from news import csv_io, images
 from news.models import City, Designation, Programme
 from news.services import CityRecordError, delete_city, merge_cities, save_city
 
@@ -38,6 +38,13 @@ class CityAdminForm(forms.ModelForm):
             "name", "name_zh", "slug", "province", "level", "division_code", "summary", "image",
             "image_alt", "is_featured",
         ]  # fmt: skip
+
+    def clean_image(self):
+        """A new upload is checked and re-encoded like an article's images (news.images)."""
+        image = self.cleaned_data.get("image")
+        if image and image is not self.initial.get("image") and hasattr(image, "content_type"):
+            return images.clean_upload(image)
+        return image
 
     def clean_division_code(self):
         code = self.cleaned_data.get("division_code") or None

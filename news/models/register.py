@@ -106,12 +106,25 @@ class City(models.Model):
         help_text="The six-digit national code (GB/T 2260), e.g. 150200 for Baotou. Optional.",
     )
     summary = models.TextField(blank=True, help_text="One or two sentences shown on the city page.")
-    image = models.ImageField(upload_to="cities/", blank=True)
+    image = models.ImageField(
+        upload_to="cities/",
+        blank=True,
+        help_text="A JPEG, PNG or WebP photo shown on the city page. Location and camera data "
+        "are removed on upload.",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_renditions = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Resized copies made once at upload: width, height, format and file name.",
+    )
     image_alt = models.CharField(
         "image alt text",
         max_length=200,
         blank=True,
-        help_text="Describe the image for screen readers.",
+        help_text="What the image shows, for people who cannot see it. Required with an image.",
     )
     is_featured = models.BooleanField(
         "featured on the home page", default=False, help_text="Show this city on the home page."
@@ -139,6 +152,14 @@ class City(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("news:city-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.image and not self.image_alt.strip():
+            raise ValidationError(
+                {"image_alt": "Describe the image: alt text is required when an image is set."}
+            )
 
     def slug_source(self) -> str:
         """English name if there is one, otherwise the Chinese name spelled in pinyin."""

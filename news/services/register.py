@@ -2,12 +2,15 @@
 
 A city's names are part of the search document of every article about it, so a rename
 re-indexes those articles here, in the service, not in whichever screen made the change.
+A city's image gets its renditions here, once, and replaced or deleted files go when the
+transaction commits, as an article's images do.
 """
 
 import logging
 
 from django.db import transaction
 
+from news import images
 from news.caching import content_changed
 from news.models import Article, City
 from news.search.index import refresh_articles_about
@@ -26,14 +29,41 @@ INDEXED_FIELDS = {"name", "name_zh"}
 
 @transaction.atomic
 def save_city(*, city: City, by=None, changed_fields=()) -> City:
-    """Save a city from a form; renaming it re-indexes the articles about it."""
+    """Save a city from a form (its image already checked by news.images.clean_upload);
+    renaming it re-indexes the articles about it."""
     renamed = city.pk is not None and INDEXED_FIELDS & set(changed_fields)
+    stored = City.objects.filter(pk=city.pk).values("image", "image_renditions").first()
     city.save()
+    _process_image(city, previous=stored or {"image": "", "image_renditions": []})
     if renamed:
         refresh_articles_about([city.pk])
     content_changed()
     logger.info("City %s saved by %s", city, by)
     return city
+
+
+def _process_image(city: City, *, previous: dict) -> None:
+    """A new or removed image: make the new one's renditions once; drop the old files when the
+    transaction commits, so a failed save keeps them."""
+    if city.image.name == previous["image"]:
+        return
+    if city.image:
+        city.image_renditions, (city.image_width, city.image_height) = images.make_renditions(
+            city.image.name
+        )
+    else:
+        city.image_renditions, city.image_width, city.image_height = [], None, None
+    City.objects.filter(pk=city.pk).update(
+        image_renditions=city.image_renditions,
+        image_width=city.image_width,
+        image_height=city.image_height,
+    )
+    _delete_image_on_commit(previous["image"], previous["image_renditions"])
+
+
+def _delete_image_on_commit(name: str, renditions) -> None:
+    if name:
+        transaction.on_commit(lambda: images.delete_files(name, renditions or []))
 
 
 def city_delete_blockers(city: City) -> list[str]:
@@ -72,6 +102,7 @@ def delete_city(*, city: City, by=None) -> None:
             )
         logger.info("City %s deleted by %s", city, by)
         city.delete()
+        _delete_image_on_commit(city.image.name, city.image_renditions)
         content_changed()
 
 
@@ -106,5 +137,6 @@ def merge_cities(*, source: City, into: City, by=None) -> City:
         source.metric_values.update(city=into)
         logger.info("City %s merged into %s by %s", source, into, by)
         source.delete()
+        _delete_image_on_commit(source.image.name, source.image_renditions)
         content_changed()
     return into

@@ -17,13 +17,27 @@ register = template.Library()
 @register.inclusion_tag("includes/picture.html")
 def hero_picture(article, sizes: str = "100vw", lazy: bool = False):
     """The article's hero as a responsive <picture> from renditions made at upload."""
-    return {"picture": picture_sources(article, sizes=sizes), "lazy": lazy}
+    picture = picture_sources(
+        article.hero_image, article.hero_renditions, alt=article.hero_alt, sizes=sizes,
+        width=article.hero_width, height=article.hero_height,
+    )  # fmt: skip
+    return {"picture": picture, "lazy": lazy}
+
+
+@register.inclusion_tag("includes/picture.html")
+def city_picture(city, sizes: str = "100vw", lazy: bool = False):
+    """The city's image as a responsive <picture> from renditions made at upload."""
+    picture = picture_sources(
+        city.image, city.image_renditions, alt=city.image_alt, sizes=sizes,
+        width=city.image_width, height=city.image_height,
+    )  # fmt: skip
+    return {"picture": picture, "lazy": lazy}
 
 
 @register.simple_tag(takes_context=True)
-def share_image(context, article) -> str:
-    """Absolute address of the article's link-preview image (a JPEG rendition)."""
-    url = share_image_url(article)
+def share_image(context, image, renditions) -> str:
+    """Absolute address of an image's link-preview copy (its largest JPEG rendition)."""
+    url = share_image_url(image, renditions)
     return context["request"].build_absolute_uri(url) if url else ""
 
 
