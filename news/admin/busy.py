@@ -39,8 +39,9 @@ class BusyDatabaseAdminMixin:
                 "Database busy, %s not saved; the form is shown again: %s", request.path, error
             )
             request.database_was_busy = True
-            # Outside the admin's transaction, which would wait for the lock again: the form
-            # is invalid now, so this only reads, and SQLite's readers need no lock (WAL).
+            # ModelAdmin._changeform_view is the body changeform_view runs in a transaction;
+            # run it outside one, which would wait for the lock again. The form is invalid
+            # now, so this only reads, and SQLite's readers need no lock (WAL).
             return self._changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
