@@ -22,6 +22,7 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 
+import html5lib
 import pytest
 from django.db import connection, connections
 from django.db.utils import load_backend
@@ -104,6 +105,16 @@ def test_english_pages_answer_the_outage_page(visitor, database_down, path):
 @pytest.mark.parametrize("path", ["/zh-hans/", "/zh-hans/news/", "/zh-hans/cities/"])
 def test_chinese_pages_answer_the_outage_page_in_chinese(visitor, database_down, path):
     assert_outage_page(visitor.get(path), chinese=True)
+
+
+def test_the_outage_page_is_valid_html(visitor, database_down):
+    document = html5lib.HTMLParser(strict=True).parse(visitor.get("/zh-hans/news/").content)
+    namespace = "{http://www.w3.org/1999/xhtml}"
+    assert document.get("lang") == "zh-hans"
+    assert len(document.findall(f".//{namespace}main")) == 1
+    assert len(document.findall(f".//{namespace}h1")) == 1
+    # Its links lead to the home page in the same language.
+    assert {link.get("href") for link in document.iter(f"{namespace}a")} == {"/zh-hans/"}
 
 
 def test_an_article_page_answers_the_outage_page_even_when_cached(visitor, db, tmp_path):
