@@ -11,6 +11,9 @@ from news.caching import public_cache
 from news.sitemaps import SITEMAPS, article_sitemap
 from news.views.site import robots_txt
 
+# A database outage is a 503 page rather than a server error (news/views/errors.py).
+handler500 = "news.views.errors.server_error"
+
 admin.site.site_header = "cityinno newsroom"
 admin.site.site_title = "cityinno admin"
 admin.site.index_title = "Newsroom"

@@ -1,7 +1,34 @@
-"""Request guards that sit in front of code we do not own."""
+"""Request guards that sit in front of code we do not own, and the health checks' door."""
 
 from django.core.exceptions import BadRequest
+from django.http import HttpResponseNotAllowed
 from django.urls import reverse
+
+from news.views import health
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz and /readyz (news/views/health.py) before any other middleware runs.
+
+    It stands first in MIDDLEWARE, ahead of SecurityMiddleware and CommonMiddleware, so these
+    two addresses answer whatever Host header a load balancer sends (often the instance's IP,
+    which ALLOWED_HOSTS does not list) and over plain HTTP (no redirect to HTTPS), and no
+    middleware reads the database or a session for them. Only these exact paths are answered
+    so; every other request goes on to host validation as before.
+    """
+
+    VIEWS = {"/healthz": health.healthz, "/readyz": health.readyz}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        view = self.VIEWS.get(request.path_info)
+        if view is None:
+            return self.get_response(request)
+        if request.method not in {"GET", "HEAD"}:
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        return view(request)
 
 
 class QueryStringGuard:

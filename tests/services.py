@@ -1,5 +1,6 @@
 """Real services for tests that need more than one process: a throwaway Redis server and app
-servers (`manage.py runserver`) sharing the test database, plus a small HTTP client for them.
+servers (`manage.py runserver`, or gunicorn as in production) sharing the test database, a TCP
+relay to the database that can be cut, plus a small HTTP client for them.
 
 Everything started here is stopped by its process id (terminate, wait, then kill), and listens on
 127.0.0.1 on a free port from PORTS. A missing program skips the test on a laptop and fails it in
@@ -11,8 +12,10 @@ import os
 import random
 import shutil
 import socket
+import struct
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -286,5 +289,140 @@ def s3_server(log_dir: Path):
             lambda: _answers_http(f"{url}/moto-api/"), process, log, f"moto_server on port {port}"
         )
         yield url
+    finally:
+        stop(process)
+
+
+# --- outages: a TCP relay that can be cut, and gunicorn -----------------------------------------
+
+
+def _drop(connection: socket.socket) -> None:
+    """Close a connection at once (a reset, not a goodbye), waking any thread reading it."""
+    try:
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        connection.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    connection.close()
+
+
+class TcpRelay:
+    """Forwards a free port on 127.0.0.1 to `target`, as a network path to a database would.
+
+    `cut()` drops every open connection and refuses new ones (each is reset as it arrives)
+    until `restore()`: to the app servers behind it, the database is gone, as when its server
+    stops or the network to it fails. Runs in threads of the test process; `stop()` ends them.
+    """
+
+    def __init__(self, target_host: str, target_port: int):
+        self.target = (target_host, target_port)
+        self.port = free_port()
+        self._listener = socket.create_server((HOST, self.port))
+        self._listener.settimeout(POLL_INTERVAL)
+        self._lock = threading.Lock()
+        self._open: set[socket.socket] = set()
+        self._is_cut = False
+        self._stopped = threading.Event()
+        self._acceptor = threading.Thread(target=self._accept, name="relay-accept", daemon=True)
+        self._acceptor.start()
+
+    def cut(self) -> None:
+        with self._lock:
+            self._is_cut = True
+            dropped, self._open = self._open, set()
+        for connection in dropped:
+            _drop(connection)
+
+    def restore(self) -> None:
+        with self._lock:
+            self._is_cut = False
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self.cut()
+        self._acceptor.join(timeout=STOP_TIMEOUT)
+        self._listener.close()
+
+    def _accept(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                client, _address = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with self._lock:
+                refused = self._is_cut
+            if refused:
+                _drop(client)
+                continue
+            try:
+                upstream = socket.create_connection(self.target, timeout=START_TIMEOUT)
+            except OSError:
+                _drop(client)
+                continue
+            upstream.settimeout(None)
+            with self._lock:
+                if self._is_cut:
+                    _drop(client)
+                    _drop(upstream)
+                    continue
+                self._open |= {client, upstream}
+            for source, destination in ((client, upstream), (upstream, client)):
+                threading.Thread(
+                    target=self._pump, args=(source, destination), name="relay-pump", daemon=True
+                ).start()
+
+    def _pump(self, source: socket.socket, destination: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                destination.sendall(data)
+        except OSError:
+            pass
+        with self._lock:
+            self._open -= {source, destination}
+        _drop(source)
+        _drop(destination)
+
+
+@contextmanager
+def tcp_relay(target_host: str, target_port: int):
+    """Yield a running TcpRelay to `target_host:target_port`; stopped when the block ends."""
+    relay = TcpRelay(target_host, target_port)
+    try:
+        yield relay
+    finally:
+        relay.stop()
+
+
+@contextmanager
+def gunicorn_server(*, env: dict[str, str], log_dir: Path, workers: int = 2):
+    """Yield an AppServer run as production runs it: gunicorn with the project's
+    gunicorn.conf.py and `workers` worker processes, with `env` added to this environment.
+    Ready once /healthz answers; stopped by the master's PID (its workers leave with it)."""
+    port = free_port()
+    log = log_dir / f"gunicorn-{port}.log"
+    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"]
+    server_env = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "BIND_HOST": HOST,
+        "PORT": str(port),
+        "WEB_CONCURRENCY": str(workers),
+        **env,
+    }
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command, cwd=PROJECT_DIR, env=server_env, stdout=output, stderr=subprocess.STDOUT
+        )
+    server = AppServer(f"http://{HOST}:{port}", process, log)
+    try:
+        _wait_until(
+            lambda: _answers_http(f"{server.url}/healthz"),
+            process,
+            log,
+            f"gunicorn at {server.url}",
+        )
+        yield server
     finally:
         stop(process)

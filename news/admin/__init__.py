@@ -2,7 +2,8 @@
 
 articles: the edit screen; workflow: status buttons, revisions and bulk steps; register: cities,
 programmes, designations; figures: metrics, values and figure suggestions; csv_screens: import
-with preview and export; records: saves through services, and the tag admin.
+with preview and export; records: saves through services, and the tag admin; busy: a save
+that could not get SQLite's write lock in time comes back as the same form.
 """
 
 from . import articles, figures, records, register  # noqa: F401  (each registers its admins)

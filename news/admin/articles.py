@@ -18,6 +18,7 @@ from taggit.models import Tag
 from news import images, services
 from news.models import Article, BodyImage
 
+from .busy import BusyDatabaseAdminMixin
 from .figures import FigureSuggestionsAdminMixin, MetricValueInline
 from .workflow import ArticleWorkflowAdminMixin
 
@@ -212,7 +213,12 @@ class RefusedSave(Exception):
 
 
 @admin.register(Article)
-class ArticleAdmin(FigureSuggestionsAdminMixin, ArticleWorkflowAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    BusyDatabaseAdminMixin,
+    FigureSuggestionsAdminMixin,
+    ArticleWorkflowAdminMixin,
+    admin.ModelAdmin,
+):
     form = ArticleAdminForm
     change_form_template = "admin/news/article/change_form.html"
     list_display = [

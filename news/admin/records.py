@@ -8,9 +8,12 @@ from taggit.models import Tag
 from news import services
 from news.caching import content_changed
 
+from .busy import BusyDatabaseAdminMixin
 
-class RecordAdminMixin:
-    """For rows with no rule beyond their form: one service call per save or delete."""
+
+class RecordAdminMixin(BusyDatabaseAdminMixin):
+    """For rows with no rule beyond their form: one service call per save or delete (and, like
+    every admin form, the form again with a message if SQLite's lock was not free in time)."""
 
     def save_model(self, request, obj, form, change):
         services.save_record(record=obj, by=request.user)

@@ -12,6 +12,7 @@ from news import csv_io, images
 from news.models import City, Designation, Programme
 from news.services import CityRecordError, delete_city, merge_cities, save_city
 
+from .busy import BusyDatabaseAdminMixin
 from .csv_screens import CsvAdminMixin
 from .figures import MetricValueInline
 from .records import RecordAdminMixin
@@ -67,7 +68,7 @@ class CityMergeForm(forms.Form):
 
 
 @admin.register(City)
-class CityAdmin(CsvAdminMixin, admin.ModelAdmin):
+class CityAdmin(BusyDatabaseAdminMixin, CsvAdminMixin, admin.ModelAdmin):
     form = CityAdminForm
     list_display = ["name", "name_zh", "province", "level", "division_code", "is_featured"]
     list_filter = ["province", "level", "is_featured"]
