@@ -158,7 +158,7 @@ def make_serve(env: dict, port: int, log_path: Path):
             if process.poll() is not None:
                 raise SystemExit(f"make serve exited:\n{log_path.read_text()[-3000:]}")
             try:
-                with urllib.request.urlopen(f"http://{HOST}:{port}/robots.txt", timeout=2):
+                with urllib.request.urlopen(f"http://{HOST}:{port}/healthz", timeout=2):
                     break
             except OSError:
                 if time.monotonic() > deadline:
