@@ -3,8 +3,10 @@
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,11 +57,13 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "django_prose_editor",
+    "csp",
     "news",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Outside LocaleMiddleware, so it sees (and can correct) the Vary header that one adds.
@@ -178,6 +182,41 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp) on every page, public and admin: scripts, styles, fonts and
+# images come from this site only; no inline script, style or event handler runs. JSON-LD blocks
+# are data, which CSP does not govern. Two exceptions, both for the admin's rich-text editor:
+# its import map (an inline script) carries the response's nonce, and the one stylesheet its
+# Tiptap core injects is allowed by hash (tests/browser/test_csp.py names a new hash if an
+# upgrade changes it). Public pages never read the nonce, so their header stays the same for
+# every visitor and they remain cacheable.
+PROSE_EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+
+
+def _origin(url: str) -> list[str]:
+    parts = urlsplit(url)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
+# Static files and uploads served from another host (a CDN, object storage): their origins, from
+# STATIC_URL and MEDIA_URL when those are absolute, plus CSP_MEDIA_ORIGINS. Uploads are images
+# only, so their hosts may serve images and nothing else.
+CSP_STATIC_ORIGINS = _origin(str(STATIC_URL))
+CSP_MEDIA_ORIGINS = sorted({*env_list("CSP_MEDIA_ORIGINS"), *_origin(str(MEDIA_URL))})
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, *CSP_STATIC_ORIGINS, NONCE],
+        "style-src": [SELF, *CSP_STATIC_ORIGINS, PROSE_EDITOR_STYLE_HASH],
+        "img-src": [SELF, *CSP_STATIC_ORIGINS, *CSP_MEDIA_ORIGINS],
+        "font-src": [SELF, *CSP_STATIC_ORIGINS],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- Logging ----------------------------------------------------------------------------------
 

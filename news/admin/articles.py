@@ -13,6 +13,7 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django_prose_editor.fields import ProseEditorFormField
+from js_asset import Media
 from taggit.models import Tag
 
 from news import images, services
@@ -320,6 +321,12 @@ class ArticleAdmin(FigureSuggestionsAdminMixin, ArticleWorkflowAdminMixin, admin
                 super().__init__(*args, refusal=refusal, **form_kwargs)
 
         return RefusedForm
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The rich-text editor's import map is an inline script: it carries this response's
+        # Content-Security-Policy nonce (see settings, "Security").
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """Run the admin's save; if the service refuses, show the same form again with the
