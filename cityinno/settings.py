@@ -2,6 +2,8 @@
 
 import os
 import sys
+from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_prose_editor",
     "csp",
+    "axes",
     "news",
 ]
 
@@ -77,6 +80,8 @@ MIDDLEWARE = [
     "news.middleware.AdminNullCharacterGuard",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -173,7 +178,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- Security ---------------------------------------------------------------------------------
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# BEHIND_PROXY=true says a reverse proxy (nginx, a load balancer) terminates TLS, sets
+# X-Forwarded-Proto (replacing any the client sent) and appends the client's address to
+# X-Forwarded-For. Only then are those headers believed: without a proxy, anyone can send them.
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+# How many proxies append to X-Forwarded-For (a CDN in front of a load balancer is 2).
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
+if PROXY_COUNT < 1:
+    raise ImproperlyConfigured("PROXY_COUNT counts the proxies in front of the site: 1 or more.")
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
@@ -217,6 +231,55 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one username from
+# one address, that pair is refused for AXES_COOLOFF_TIME, each further try starting the wait
+# again. Username and address together, because a newsroom shares one office address (locking
+# the address would lock everyone out) and a guesser must not be able to lock a named editor out
+# from anywhere. `manage.py axes_reset_username NAME` unlocks sooner (README, "Security").
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "news.admin.access.lockout_response"
+AXES_VERBOSE = False  # no banner on every command; failures are still logged
+# The client's address: X-Forwarded-For as the trusted proxy wrote it, else the connection's.
+AXES_CLIENT_IP_CALLABLE = "news.admin.access.client_ip_address"
+# Staff sign in through the admin; a password reset link works for an hour (Django: three days).
+LOGIN_URL = "admin:login"
+PASSWORD_RESET_TIMEOUT = 60 * 60
+
+# --- E-mail -----------------------------------------------------------------------------------
+
+# Everything the site mails (password resets, error reports to ADMINS, notifications) goes through
+# Django's mail API with these settings: printed to the console on a laptop, SMTP in production.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")  # STARTTLS, usually on port 587
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")  # TLS from the first byte, usually on port 465
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both.")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(
+    os.environ.get("EMAIL_PORT", "465" if EMAIL_USE_SSL else "587" if EMAIL_USE_TLS else "25")
+)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+# Seconds before a silent mail server is given up on, so it cannot hold a worker.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cityinno <noreply@localhost>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Who runs the site: "Ops <ops@example.org>, jo@example.org". They get server error reports, and
+# the sign-in lockout page names them as the people to ask.
+ADMINS = getaddresses(env_list("ADMINS"))
 
 # --- Logging ----------------------------------------------------------------------------------
 

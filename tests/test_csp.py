@@ -121,7 +121,7 @@ def test_csv_json_and_feeds_carry_the_policy_too(client, demo_site):
         assert directives(response["Content-Security-Policy"]) == EXPECTED, url
 
 
-@pytest.mark.parametrize("url", ["/admin/login/"])
+@pytest.mark.parametrize("url", ["/admin/login/", "/admin/password-reset/"])
 def test_admin_sign_in_pages_send_the_policy(client, url):
     response = client.get(url)
     assert response.status_code == 200

@@ -127,7 +127,7 @@ def test_public_pages_load_with_no_violation(browser, site):
 def test_sign_in_pages_load_with_no_violation(browser, site):
     tab = Watched(browser, site)
     problems = []
-    for path in ["/admin/login/"]:
+    for path in ["/admin/login/", "/admin/password-reset/"]:
         tab.visit(path)
         problems += tab.problems(path)
     assert not problems, "\n".join(problems)
