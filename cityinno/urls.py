@@ -18,7 +18,7 @@ admin.site.index_title = "Newsroom"
 
 urlpatterns = [
     # Password reset for staff by e-mail, in the admin's style. The admin's sign-in page offers
-    # "Forgotten your password?" because a URL is named admin_password_reset.
+    # "Forgotten your login credentials?" because a URL is named admin_password_reset.
     path("admin/password-reset/", access.PasswordResetView.as_view(), name="admin_password_reset"),
     path(
         "admin/password-reset/sent/",

@@ -215,7 +215,7 @@ def request_reset(client, address):
 
 def test_sign_in_page_offers_a_password_reset(client):
     html = client.get(LOGIN).content.decode()
-    assert f'href="{RESET}"' in html
+    assert f'<a href="{RESET}">Forgotten your login credentials?</a>' in html
     assert "cityinno newsroom" in client.get(RESET).content.decode()
 
 

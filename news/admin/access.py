@@ -59,7 +59,7 @@ def lockout_response(request, original_response=None, credentials=None):
 
 class StaffPasswordResetForm(auth_forms.PasswordResetForm):
     """Django's reset form, for accounts that may use the admin: the reset link is the
-    admin's "Forgotten your password?". The answer is the same whether or not one matches."""
+    admin's "Forgotten your login credentials?". The answer is the same for every address."""
 
     def get_users(self, email):
         return (user for user in super().get_users(email) if user.is_staff)
