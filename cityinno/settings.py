@@ -2,9 +2,13 @@
 
 import os
 import sys
+from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -19,6 +23,12 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _origin(url: str) -> list[str]:
+    """`scheme://host[:port]` of an absolute URL, as a one-item list; [] for a path."""
+    parts = urlsplit(url)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
 
 
 # --- Core -------------------------------------------------------------------------------------
@@ -55,6 +65,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "django_prose_editor",
+    "csp",
+    "axes",
     "news",
 ]
 
@@ -62,6 +74,7 @@ MIDDLEWARE = [
     # First: /healthz and /readyz answer a load balancer whatever its Host header (see README).
     "news.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Outside LocaleMiddleware, so it sees (and can correct) the Vary header that one adds.
@@ -75,6 +88,8 @@ MIDDLEWARE = [
     "news.middleware.AdminNullCharacterGuard",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -211,7 +226,18 @@ if AWS_STORAGE_BUCKET_NAME:
             "custom_domain": None,
         },
     }
+    # Where browsers fetch media from, for the Content-Security-Policy's img-src (Security).
+    MEDIA_ORIGINS = (
+        [f"https://{_bucket_domain}"]
+        if (_bucket_domain := os.environ.get("AWS_S3_CUSTOM_DOMAIN"))
+        else _origin(_bucket["endpoint_url"])
+        if _bucket["endpoint_url"]
+        else [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]
+        + [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{_region}.amazonaws.com"
+           for _region in [_bucket["region_name"]] if _region]
+    )  # fmt: skip
 else:
+    MEDIA_ORIGINS = []
     _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     _imports_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -233,7 +259,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- Security ---------------------------------------------------------------------------------
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# BEHIND_PROXY=true says a reverse proxy (nginx, a load balancer) terminates TLS, sets
+# X-Forwarded-Proto (replacing any the client sent) and appends the client's address to
+# X-Forwarded-For. Only then are those headers believed: without a proxy, anyone can send them.
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+# How many proxies append to X-Forwarded-For (a CDN in front of a load balancer is 2).
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
+if PROXY_COUNT < 1:
+    raise ImproperlyConfigured("PROXY_COUNT counts the proxies in front of the site: 1 or more.")
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
@@ -242,6 +277,88 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp) on every page, public and admin: scripts, styles, fonts and
+# images come from this site only; no inline script, style or event handler runs. JSON-LD blocks
+# are data, which CSP does not govern. Two exceptions, both for the admin's rich-text editor:
+# its import map (an inline script) carries the response's nonce, and the one stylesheet its
+# Tiptap core injects is allowed by hash (tests/browser/test_csp.py names a new hash if an
+# upgrade changes it). Public pages never read the nonce, so their header stays the same for
+# every visitor and they remain cacheable.
+PROSE_EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+
+
+# Static files and uploads served from another host (a CDN, object storage): their origins, from
+# STATIC_URL and MEDIA_URL when those are absolute, the bucket's or its custom domain's
+# (MEDIA_ORIGINS), plus CSP_MEDIA_ORIGINS. Uploads are images
+# only, so their hosts may serve images and nothing else.
+CSP_STATIC_ORIGINS = _origin(str(STATIC_URL))
+CSP_MEDIA_ORIGINS = sorted(
+    {*env_list("CSP_MEDIA_ORIGINS"), *_origin(str(MEDIA_URL)), *MEDIA_ORIGINS}
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, *CSP_STATIC_ORIGINS, NONCE],
+        "style-src": [SELF, *CSP_STATIC_ORIGINS, PROSE_EDITOR_STYLE_HASH],
+        "img-src": [SELF, *CSP_STATIC_ORIGINS, *CSP_MEDIA_ORIGINS],
+        "font-src": [SELF, *CSP_STATIC_ORIGINS],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one username from
+# one address, that pair is refused for AXES_COOLOFF_TIME, each further try starting the wait
+# again. Username and address together, because a newsroom shares one office address (locking
+# the address would lock everyone out) and a guesser must not be able to lock a named editor out
+# from anywhere. `manage.py axes_reset_username NAME` unlocks sooner (README, "Security").
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "news.admin.access.lockout_response"
+AXES_VERBOSE = False  # no banner on every command; failures are still logged
+# The client's address: X-Forwarded-For as the trusted proxy wrote it, else the connection's.
+AXES_CLIENT_IP_CALLABLE = "news.admin.access.client_ip_address"
+# Staff sign in through the admin; a password reset link works for an hour (Django: three days).
+LOGIN_URL = "admin:login"
+PASSWORD_RESET_TIMEOUT = 60 * 60
+
+# --- E-mail -----------------------------------------------------------------------------------
+
+# Everything the site mails (password resets, error reports to ADMINS, notifications) goes through
+# Django's mail API with these settings: printed to the console on a laptop, SMTP in production.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")  # STARTTLS, usually on port 587
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")  # TLS from the first byte, usually on port 465
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both.")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(
+    os.environ.get("EMAIL_PORT", "465" if EMAIL_USE_SSL else "587" if EMAIL_USE_TLS else "25")
+)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+# Seconds before a silent mail server is given up on, so it cannot hold a worker.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cityinno <noreply@localhost>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Who runs the site: "Ops <ops@example.org>, jo@example.org". They get server error reports, and
+# the sign-in lockout page names them as the people to ask.
+ADMINS = getaddresses(env_list("ADMINS"))
 
 # --- Logging ----------------------------------------------------------------------------------
 

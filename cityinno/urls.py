@@ -7,6 +7,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from news.admin import access
 from news.caching import public_cache
 from news.sitemaps import SITEMAPS, article_sitemap
 from news.views.site import robots_txt
@@ -19,6 +20,24 @@ admin.site.site_title = "cityinno admin"
 admin.site.index_title = "Newsroom"
 
 urlpatterns = [
+    # Password reset for staff by e-mail, in the admin's style. The admin's sign-in page offers
+    # "Forgotten your login credentials?" because a URL is named admin_password_reset.
+    path("admin/password-reset/", access.PasswordResetView.as_view(), name="admin_password_reset"),
+    path(
+        "admin/password-reset/sent/",
+        access.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "admin/password-reset/done/",
+        access.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path(
+        "admin/password-reset/<uidb64>/<token>/",
+        access.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("admin/", admin.site.urls),
     path("robots.txt", public_cache(robots_txt), name="robots-txt"),
     path(

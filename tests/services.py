@@ -426,3 +426,45 @@ def gunicorn_server(*, env: dict[str, str], log_dir: Path, workers: int = 2):
         yield server
     finally:
         stop(process)
+
+
+# --- an SMTP server -----------------------------------------------------------------------------
+
+
+@dataclass
+class Mailbox:
+    """Where a test's SMTP server listens, and every message it has received so far."""
+
+    host: str
+    port: int
+    messages: list
+
+
+@contextmanager
+def smtp_server():
+    """Yield a Mailbox: a real SMTP server (aiosmtpd, in a thread of this process) on a free
+    port, keeping each message it receives as an `email.message.EmailMessage`. It stops when
+    the block ends."""
+    try:
+        from aiosmtpd.controller import Controller
+    except ImportError:
+        unavailable("aiosmtpd is not installed (pip install -e '.[dev]')")
+    import email
+    import email.policy
+
+    mailbox = Mailbox(host=HOST, port=free_port(), messages=[])
+
+    class Collect:
+        async def handle_DATA(self, server, session, envelope):
+            message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+            mailbox.messages.append(message)
+            return "250 Message accepted for delivery"
+
+    controller = Controller(
+        Collect(), hostname=HOST, port=mailbox.port, ready_timeout=START_TIMEOUT
+    )
+    controller.start()
+    try:
+        yield mailbox
+    finally:
+        controller.stop()

@@ -65,8 +65,11 @@ def test_ensure_admin_creates_once_and_prints_the_login(capsys):
     assert get_user_model().objects.get(username="admin").check_password("changed-by-owner")
 
 
-def test_load_demo_creates_one_user_per_role_and_keeps_their_passwords():
+def test_load_demo_creates_one_user_per_role_and_keeps_their_passwords(rf):
     from django.contrib.auth import authenticate, get_user_model
+
+    # Sign-ins are throttled per request (django-axes), so authenticate() is given one.
+    sign_in = rf.post("/admin/login/")
 
     call_command("load_demo")
     for username, role in [
@@ -77,12 +80,12 @@ def test_load_demo_creates_one_user_per_role_and_keeps_their_passwords():
         user = get_user_model().objects.get(username=username)
         assert user.is_staff and not user.is_superuser
         assert list(user.groups.values_list("name", flat=True)) == [role]
-    assert authenticate(username="editor", password="cityinno-editor")
+    assert authenticate(sign_in, username="editor", password="cityinno-editor")
     editor = get_user_model().objects.get(username="editor")
     editor.set_password("changed-locally-123")
     editor.save()
     call_command("load_demo")
-    assert authenticate(username="editor", password="changed-locally-123")
+    assert authenticate(sign_in, username="editor", password="changed-locally-123")
     assert (
         get_user_model().objects.filter(username__in=["writer", "editor", "records"]).count() == 3
     )

@@ -443,3 +443,22 @@ def test_an_import_previewed_on_one_app_server_is_confirmed_on_another(
         assert done.status == 200 and "Import finished" in done.body, done.body[:2000]
     assert sorted(City.objects.values_list("slug", flat=True)) == ["baotou", "hefei"]
     assert bucket.object_keys() == set()
+
+
+@pytest.mark.parametrize(
+    ("extra_env", "origin"),
+    [
+        ({}, "{endpoint}"),
+        ({"AWS_S3_CUSTOM_DOMAIN": "media.news.example"}, "https://media.news.example"),
+    ],
+)
+def test_the_content_security_policy_lets_pages_show_images_from_the_bucket(
+    settings, monkeypatch, s3_endpoint, extra_env, origin
+):
+    """Without the bucket's (or its CDN's) origin in img-src, browsers would refuse every
+    image; it may serve images only, never scripts or styles."""
+    use_bucket(settings, monkeypatch, s3_endpoint, **extra_env)
+    directives = runpy.run_path(str(SETTINGS_FILE))["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
+    expected = origin.format(endpoint=s3_endpoint)
+    assert expected in directives["img-src"]
+    assert expected not in directives["script-src"] + directives["style-src"]

@@ -3,7 +3,9 @@
 articles: the edit screen; workflow: status buttons, revisions and bulk steps; register: cities,
 programmes, designations; figures: metrics, values and figure suggestions; csv_screens: import
 with preview and export; records: saves through services, and the tag admin; busy: a save
-that could not get SQLite's write lock in time comes back as the same form.
+that could not get SQLite's write lock in time comes back as the same form; access: the
+sign-in lockout page, password reset for staff and the client's address (used by the settings
+and cityinno/urls.py, so not imported here).
 """
 
 from . import articles, figures, records, register  # noqa: F401  (each registers its admins)

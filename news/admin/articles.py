@@ -13,6 +13,7 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django_prose_editor.fields import ProseEditorFormField
+from js_asset import Media
 from taggit.models import Tag
 
 from news import images, services
@@ -116,8 +117,9 @@ def row_changes(formset) -> list[services.RowChange]:
 
 
 class ArticleAdminForm(forms.ModelForm):
-    """Tags picked with the admin's autocomplete, plus a box for tags that do not exist yet, and
-    the questions an edit service asks: the version the form opened, and the kind of change.
+    """Tags picked with the admin's autocomplete, plus a box for tags that do not exist yet (only
+    for people with taggit's add_tag permission), and the questions an edit service asks: the
+    version the form opened, and the kind of change.
 
     A refusal from the service (`refusal`) is shown as this form's error, with the text kept.
     """
@@ -125,7 +127,8 @@ class ArticleAdminForm(forms.ModelForm):
     new_tags = forms.CharField(
         required=False,
         label="New tags",
-        help_text="Comma-separated tags to create and add, e.g. innovation, talent.",
+        help_text="Comma-separated tags to create and add, e.g. innovation, talent. "
+        "Creating a tag needs the right to add tags; anyone may pick existing ones above.",
     )
 
     source_url = forms.URLField(label="Source URL", required=False, assume_scheme="https")
@@ -163,6 +166,9 @@ class ArticleAdminForm(forms.ModelForm):
             "seo_title", "seo_description",
         ]  # fmt: skip
 
+    #: Whether "New tags" may create tags: taggit's add_tag permission (set by the admin).
+    may_create_tags = False
+
     def __init__(self, *args, refusal: services.NewsroomError | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.refusal = refusal
@@ -187,10 +193,24 @@ class ArticleAdminForm(forms.ModelForm):
             return images.clean_upload(image)
         return image
 
+    def clean_new_tags(self):
+        names = [name.strip() for name in self.cleaned_data["new_tags"].split(",") if name.strip()]
+        limit = Tag._meta.get_field("name").max_length
+        if too_long := [name for name in names if len(name) > limit]:
+            raise forms.ValidationError(f"A tag has at most {limit} characters: {too_long[0]}.")
+        existing = set(Tag.objects.filter(name__in=names).values_list("name", flat=True))
+        unknown = [name for name in names if name not in existing]
+        if unknown and not self.may_create_tags:
+            raise forms.ValidationError(
+                f"You may pick existing tags but not create new ones: {', '.join(unknown)}. "
+                "Ask an editor to create them, or choose existing tags instead.",
+                code="permission",
+            )
+        return names
+
     def clean(self):
         cleaned = super().clean()
-        names = [name.strip() for name in cleaned.get("new_tags", "").split(",") if name.strip()]
-        cleaned["tags"] = [*cleaned.get("tags", []), *names]
+        cleaned["tags"] = [*cleaned.get("tags", []), *cleaned.get("new_tags", [])]
         if self.refusal is not None:
             field = self.refusal.field if self.refusal.field in self.fields else None
             self.add_error(field, forms.ValidationError(self.refusal.message, code="refused"))
@@ -318,14 +338,20 @@ class ArticleAdmin(
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change, **kwargs)
         refusal = getattr(request, "article_refusal", None)
-        if refusal is None:
-            return form_class
 
-        class RefusedForm(form_class):
+        class RequestForm(form_class):
+            may_create_tags = request.user.has_perm("taggit.add_tag")
+
             def __init__(self, *args, **form_kwargs):
                 super().__init__(*args, refusal=refusal, **form_kwargs)
 
-        return RefusedForm
+        return RequestForm
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The rich-text editor's import map is an inline script: it carries this response's
+        # Content-Security-Policy nonce (see settings, "Security").
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """Run the admin's save; if the service refuses, show the same form again with the

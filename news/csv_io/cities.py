@@ -17,6 +17,8 @@ from .rows import (
 )
 
 CITY_COLUMNS = ["slug", "name", "name_zh", "province", "level", "division_code", "summary"]
+#: Columns whose text may span lines (and hold tabs): the rest are one line each.
+CITY_MULTILINE_COLUMNS = frozenset({"summary"})
 
 LEVELS_BY_TEXT = {
     **{value: value for value in City.Level.values},
@@ -30,7 +32,7 @@ def import_cities(
     """Create or update cities from CSV (key: slug). Writes nothing if any row is bad."""
     return run_import(
         kind="cities", data=data, columns=CITY_COLUMNS, check=_check_cities, write=_write_cities,
-        dry_run=dry_run, by=by, progress=progress,
+        dry_run=dry_run, by=by, progress=progress, multiline=CITY_MULTILINE_COLUMNS,
     )  # fmt: skip
 
 

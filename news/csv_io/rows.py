@@ -4,11 +4,23 @@ row-by-row errors, and one path that checks every row and then writes all or not
 An import first reads and checks every row against the database as it stands, and collects every
 problem with its line number and column. Only a file without a single bad row is written, in one
 transaction; a dry run stops after the check.
+
+Every CSV written here is safe to open in a spreadsheet (OWASP's advice on CSV injection): a
+cell that starts with =, +, -, @, a tab or a carriage return, and is not a plain number such as
+-12.5, gets a leading apostrophe, so no spreadsheet runs it as a formula. Import takes exactly
+one such apostrophe off again, so export → import → export is the same file, even for a text
+that really starts with "=" or "'=" (written as "'=" and "''=").
+
+A field may not hold a control character (Unicode category Cc: NUL, escape, DEL …); the one
+exception is tab, line feed and carriage return in multi-line text columns (a city's summary),
+which the admin's text boxes produce. Such a field is refused with its line and column.
 """
 
 import csv
 import io
 import logging
+import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -24,6 +36,23 @@ WRITE_BATCH_SIZE = 2000
 PROGRESS_EVERY = 1000
 
 Progress = Callable[[str, int, int], None]
+
+#: A cell starting like this would be a formula in a spreadsheet (OWASP, "CSV Injection").
+FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+#: The same, after the one apostrophe export adds: import takes that apostrophe off.
+NEUTRALISED_FORMULA = re.compile(r"'+[=+\-@\t\r]")
+#: A plain number, which a spreadsheet reads as a number, never as a formula.
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+#: Control characters allowed in multi-line text columns.
+LINE_CONTROLS = frozenset("\t\n\r")
+CONTROL_NAMES = {
+    "\x00": "a NUL character",
+    "\t": "a tab",
+    "\n": "a line break",
+    "\r": "a carriage return",
+    "\x1b": "an escape character",
+    "\x7f": "a delete character",
+}
 
 
 @dataclass(frozen=True)
@@ -69,10 +98,40 @@ class ImportResult:
         )
 
 
-class CsvRows:
-    """Decoded CSV rows with their line numbers; collects file-level errors in `errors`."""
+def neutralise(cell) -> str:
+    """A cell as written to CSV: a would-be formula gets a leading apostrophe."""
+    text = "" if cell is None else str(cell)
+    if FORMULA_START.match(text) and not PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
-    def __init__(self, data: bytes, columns: list[str]):
+
+def restore(cell: str) -> str:
+    """A cell as read from CSV: the apostrophe `neutralise` added is taken off again."""
+    return cell[1:] if NEUTRALISED_FORMULA.match(cell) else cell
+
+
+def control_character_error(line: int, column: str, cell: str, multiline: bool) -> RowError | None:
+    """A RowError naming the first control character in `cell`, or None if it has none."""
+    for position, character in enumerate(cell, start=1):
+        if unicodedata.category(character) != "Cc" or (multiline and character in LINE_CONTROLS):
+            continue
+        name = CONTROL_NAMES.get(character, "a control character")
+        hint = " (this column holds one line of text)" if character in LINE_CONTROLS else ""
+        return RowError(
+            line,
+            column,
+            f"{name} (U+{ord(character):04X}) at character {position}: remove it{hint}.",
+        )
+    return None
+
+
+class CsvRows:
+    """Decoded CSV rows with their line numbers; collects file-level errors in `errors`.
+
+    `multiline` names the columns whose text may hold tabs and line breaks."""
+
+    def __init__(self, data: bytes, columns: list[str], multiline: frozenset[str] = frozenset()):
         self.errors: list[RowError] = []
         self.rows: list[tuple[int, dict]] = []
         try:
@@ -94,6 +153,10 @@ class CsvRows:
                 self.errors.append(RowError(1, "", "the file is empty: it needs a header row."))
                 return
             header = [cell.strip() for cell in header]
+            for name in header:
+                if error := control_character_error(1, "", name, multiline=False):
+                    self.errors.append(error)
+                    return
             missing = [column for column in columns if column not in header]
             for column in missing:
                 self.errors.append(RowError(1, column, "missing column in the header row."))
@@ -112,8 +175,19 @@ class CsvRows:
                         )
                     )
                     continue
+                refused = [
+                    error
+                    for name, cell in zip(header, cells, strict=True)
+                    if (error := control_character_error(line, name, cell, name in multiline))
+                ]
+                if refused:
+                    self.errors.extend(refused)
+                    continue
                 self.rows.append(
-                    (line, dict(zip(header, (cell.strip() for cell in cells), strict=True)))
+                    (
+                        line,
+                        dict(zip(header, (restore(cell.strip()) for cell in cells), strict=True)),
+                    )
                 )
         except csv.Error as error:
             self.errors.append(RowError(reader.line_num, "", f"the CSV cannot be read: {error}."))
@@ -134,10 +208,12 @@ def run_import(
     dry_run: bool,
     by,
     progress: Progress | None,
+    multiline: frozenset[str] = frozenset(),
 ) -> ImportResult:
     """Read `data`, let `check(rows, result, progress)` fill in the result and return the plan,
-    and, if no row is bad and this is no dry run, `write(plan, progress)` in one transaction."""
-    parsed = CsvRows(data, columns)
+    and, if no row is bad and this is no dry run, `write(plan, progress)` in one transaction.
+    `multiline` names the columns that may hold tabs and line breaks."""
+    parsed = CsvRows(data, columns, multiline)
     result = ImportResult(kind=kind, rows=len(parsed.rows), errors=list(parsed.errors))
     if result.errors:
         return result
@@ -158,9 +234,10 @@ def run_import(
 
 
 def csv_text(header: list[str], rows: Iterable[Iterable]) -> str:
-    """Rows as CSV text with a header row, in the dialect every import here reads."""
+    """Rows as CSV text with a header row, in the dialect every import here reads, every cell
+    neutralised against spreadsheet formulas. Every CSV the site writes goes through here."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([neutralise(cell) for cell in header])
+    writer.writerows([neutralise(cell) for cell in row] for row in rows)
     return buffer.getvalue()

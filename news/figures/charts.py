@@ -3,9 +3,13 @@
 Each chart is an inline <svg role="img"> labelled with a sentence that says what it shows; the
 page puts the same numbers in a table beside it, which is what a screen reader or a script
 reads. pygal's interactive script (fetched from a CDN by default) is switched off and its inline
-configuration script stripped, so the page stays script-free.
+configuration script stripped, so the page stays script-free. Its inline stylesheet and style
+attributes are stripped too, so the Content-Security-Policy can refuse inline styles: the same
+rules are served as static/css/charts.css, which `chart_stylesheet()` writes (a test checks
+the file still matches it).
 """
 
+import html
 import re
 from decimal import Decimal
 
@@ -33,6 +37,11 @@ CHART_STYLE = Style(
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_STYLESHEET = re.compile(r"<style\b[^>]*>(.*?)</style>", re.DOTALL)
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="[^"]*"')
+_CHART_ID = re.compile(r'\bid="(chart-[0-9a-f-]+)"')
+#: What the stripped style attributes said (pygal hides the tooltip of its script, off here).
+_ATTRIBUTE_RULES = ".pygal-chart .tooltip{opacity:0}"
 
 
 def _format_float(value: float) -> str:
@@ -58,6 +67,7 @@ def _config(**options) -> dict:
 def _finish(chart, label: str) -> str:
     svg = chart.render(is_unicode=True)
     svg = _COMMENT.sub("", _SCRIPT.sub("", svg))
+    svg = _STYLE_ATTRIBUTE.sub("", _STYLESHEET.sub("", svg)).replace("<defs></defs>", "", 1)
     svg = svg.replace(
         "<svg ", f'<svg role="img" aria-label="{escape(label)}" focusable="false" ', 1
     )
@@ -105,3 +115,18 @@ def ranking_chart(*, metric_name: str, unit: str, period: str, rows) -> str:
         "metric": metric_name, "period": period, "unit": unit or _("value"), "values": described,
     }  # fmt: skip
     return _finish(chart, label)
+
+
+def chart_stylesheet() -> str:
+    """The stylesheet pygal would put inside every chart, for all charts: its rules are the same
+    for every chart but for the chart's random id, which becomes the `.pygal-chart` class."""
+    chart = pygal.Line(**_config())
+    chart.add("", [1.0, 2.0])
+    svg = chart.render(is_unicode=True)
+    css = html.unescape(_STYLESHEET.search(svg).group(1))
+    css = css.replace(f"#{_CHART_ID.search(svg).group(1)}", ".pygal-chart")
+    lines = [line.strip() for line in css.splitlines() if line.strip()]
+    return "\n".join(
+        ["/* Chart styles for pygal's SVG (news/figures/charts.py writes this file). */",
+         *lines, _ATTRIBUTE_RULES, ""]
+    )  # fmt: skip

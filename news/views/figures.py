@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import content_disposition_header
 from django.views.generic import ListView
 
 from news.csv_io import csv_text
@@ -28,8 +29,9 @@ CHART_MAX_BARS = 30
 
 
 def csv_response(header: list[str], rows, filename: str) -> HttpResponse:
+    """A download, never a page: a browser saves it rather than showing it as this site's."""
     response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
