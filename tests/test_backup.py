@@ -14,6 +14,8 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import time
+import urllib.error
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -47,6 +49,7 @@ from tests.factories import (
     ProgrammeFactory,
     UserFactory,
 )
+from tests.services import HOST, free_port, plain_opener, stop, unavailable
 from tests.test_images import jpeg_bytes, png_bytes, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -554,3 +557,95 @@ def test_an_archive_from_sqlite_restores_into_postgresql_and_back(tmp_path):
     back_on_sqlite = tmp_path / "back-on-sqlite.tar.gz"
     manage("backup", str(back_on_sqlite), env=again)
     assert archived_rows(back_on_sqlite) == archived_rows(from_sqlite)
+
+
+# --- on object storage --------------------------------------------------------------------------
+
+BUCKET = "cityinno-media"
+
+
+@pytest.fixture
+def object_storage(settings, tmp_path):
+    """Media in an S3-compatible object storage (moto's server, a real process on a free port)
+    through django-storages, as production may keep it. Yields a function listing its files."""
+    executable = shutil.which("moto_server", path=str(Path(sys.executable).parent))
+    if executable is None:
+        unavailable("moto_server is not installed (pip install 'moto[server]')")
+    import boto3
+
+    port = free_port()
+    url = f"http://{HOST}:{port}"
+    with (tmp_path / "moto.log").open("wb") as log:
+        process = subprocess.Popen(
+            [executable, "-H", HOST, "-p", str(port)], stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                plain_opener().open(url, timeout=1).close()
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"moto_server did not start on {url}") from None
+                time.sleep(0.1)
+        options = {
+            "bucket_name": BUCKET,
+            "endpoint_url": url,
+            "access_key": "backup-test",
+            "secret_key": "backup-test-secret",
+            "region_name": "us-east-1",
+        }
+        client = boto3.client(
+            "s3",
+            endpoint_url=url,
+            aws_access_key_id=options["access_key"],
+            aws_secret_access_key=options["secret_key"],
+            region_name=options["region_name"],
+        )
+        client.create_bucket(Bucket=BUCKET)
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options},
+        }
+
+        def stored_objects() -> dict[str, bytes]:
+            listed = client.list_objects_v2(Bucket=BUCKET).get("Contents", [])
+            return {
+                item["Key"]: client.get_object(Bucket=BUCKET, Key=item["Key"])["Body"].read()
+                for item in listed
+            }
+
+        def empty_bucket() -> None:
+            for key in stored_objects():
+                client.delete_object(Bucket=BUCKET, Key=key)
+
+        stored_objects.empty = empty_bucket
+        yield stored_objects
+    finally:
+        stop(process)
+
+
+def test_backup_and_restore_work_unchanged_on_object_storage(object_storage, tmp_path):
+    build_site()
+    rows, files = rows_of_every_model(), object_storage()
+    assert "documents/包头 report 2023.txt" in files and len(files) >= 8
+    assert media_files() == {}  # nothing went to the local folder
+    archive = backup(tmp_path)
+
+    empty_the_site()
+    object_storage.empty()
+    output = restore(archive)
+    assert rows_of_every_model() == rows
+    assert object_storage() == files
+    assert f"{len(files)} media files" in output
+
+    # Forced over changed files: the changed one replaced, the extra one gone, names exact.
+    hero = Article.objects.exclude(hero_image="").get().hero_image.name
+    default_storage.delete(hero)
+    default_storage.save(hero, ContentFile(b"changed"))
+    default_storage.save("new/file.txt", ContentFile(b"new"))
+    restore(archive, "--force")
+    assert object_storage() == files

@@ -156,11 +156,12 @@ def _clear_tables() -> None:
 def _load(model, entry: Entry, copy) -> None:
     loaded = 0
     try:
-        for _ in load_rows(model, copy):
-            loaded += 1
+        for inserted in load_rows(model, copy):
+            loaded += inserted
     except (DeserializationError, DatabaseError, ValueError) as error:
         raise BackupError(
-            f"{entry.name}: row {loaded + 1} cannot be restored ({error}); nothing was restored."
+            f"{entry.name}: the rows after the first {loaded} cannot be restored ({error}); "
+            "nothing was restored."
         ) from error
     if loaded != entry.rows:
         raise BackupError(f"{entry.name}: restored {loaded} rows, the manifest says {entry.rows}.")
