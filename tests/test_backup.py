@@ -7,6 +7,7 @@ Rows written here are committed (`transactional_db`): a restore runs its own tra
 the constraints it defers are checked when that transaction really commits.
 """
 
+import hashlib
 import io
 import json
 import os
@@ -107,8 +108,10 @@ def build_site() -> dict:
             RowChange(values={"image": upload("platform.jpg", hero), "alt_text": "The platform"})
         ],
     )
+    changed = Article.objects.get(pk=article.pk)
+    changed.body = "<p>2,333 experts and 1,135 achievements.</p>"
     article = services.edit_article(
-        article=Article.objects.get(pk=article.pk),
+        article=changed,
         by=editor,
         opened_version=article.version,
         change_kind="major",
@@ -208,6 +211,7 @@ def restore(path, *options) -> str:
 def test_restore_into_a_new_site_brings_back_every_row_and_every_file(client, tmp_path):
     made = build_site()
     rows, files = site_state()
+    assert [label for label, found in rows.items() if not found] == []  # every model has rows
     article_type = ContentType.objects.get_for_model(Article).pk
     generation = current_state().token
     assert len(files) >= 8, files.keys()  # hero, body image, renditions, city image, document
@@ -468,7 +472,56 @@ def test_a_media_name_reaching_outside_the_storage_is_refused(tmp_path):
     assert not (tmp_path / "outside.txt").exists()
 
 
+def test_an_archive_of_other_migrations_is_refused_with_the_way_forward(tmp_path):
+    build_site()
+    archive = backup(tmp_path)
+
+    def newer(name, data):
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            manifest["migrations"]["news"].append("0099_from_the_future")
+            data = json.dumps(manifest).encode()
+        yield name, data
+
+    damaged = rewrite(archive, tmp_path / "newer.tar.gz", newer)
+    empty_the_site()
+    before = site_state()
+    with pytest.raises(CommandError, match=r"migration 0099_from_the_future.*migrate news"):
+        restore(damaged)
+    assert site_state() == before
+
+
 # --- a restore that fails half way --------------------------------------------------------------
+
+
+def test_rows_that_do_not_fit_together_roll_back_everything(tmp_path):
+    """An archive whose checksums were made to match rows edited by hand: the link to a city
+    that is not there is found when the rows are in, and nothing stays."""
+    build_site()
+    archive = backup(tmp_path)
+    edited = {}
+
+    def dangling(name, data):
+        if name == "data/news.designation.jsonl":
+            rows = [json.loads(line) for line in data.splitlines()]
+            rows[0]["fields"]["city"] = 999_999
+            data = "".join(json.dumps(row) + "\n" for row in rows).encode()
+            edited[name] = data
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            for entry in manifest["data"]:
+                if entry["name"] in edited:
+                    entry["size"] = len(edited[entry["name"]])
+                    entry["sha256"] = hashlib.sha256(edited[entry["name"]]).hexdigest()
+            data = json.dumps(manifest).encode()
+        yield name, data
+
+    damaged = rewrite(archive, tmp_path / "dangling.tar.gz", dangling)
+    empty_the_site()
+    before = site_state()
+    with pytest.raises(CommandError, match="rows do not fit together"):
+        restore(damaged)
+    assert site_state() == before
 
 
 class FullDiskStorage(FileSystemStorage):

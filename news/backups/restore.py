@@ -17,6 +17,7 @@ import time
 from contextlib import suppress
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
@@ -61,6 +62,8 @@ class RestoreReport:
     removed_files: int = 0
     #: With force: files already in the storage with exactly the archive's bytes, kept.
     unchanged_files: int = 0
+    #: With force: why some files the archive does not hold are still in the storage.
+    left_over: str = ""
 
 
 def restore_backup(path, *, force: bool = False, storage=None) -> RestoreReport:
@@ -94,8 +97,14 @@ def restore_backup(path, *, force: bool = False, storage=None) -> RestoreReport:
         media.undo()
         raise
     media.forget_replaced()
-    removed = media.remove_others(keep={entry.key for entry in manifest.media}) if force else 0
-    return RestoreReport(manifest, time.perf_counter() - started, removed, media.unchanged)
+    report = RestoreReport(manifest, 0.0, unchanged_files=media.unchanged)
+    if force:
+        try:
+            report.removed_files = media.remove_others(keep={e.key for e in manifest.media})
+        except Exception as error:  # the restore itself is committed: say so, do not fail
+            report.left_over = f"files the archive does not hold could not all be deleted: {error}"
+    report.seconds = time.perf_counter() - started
+    return report
 
 
 def check_migrations(manifest: Manifest) -> None:
@@ -104,6 +113,11 @@ def check_migrations(manifest: Manifest) -> None:
     for app, names in manifest.migrations.items():
         if set(here[app]) == set(names):
             continue
+        if not _app_installed(app):
+            raise BackupError(
+                f"The archive holds rows of the app {app}, which this site does not have "
+                "installed; restore it with the settings that made it."
+            )
         made_at = names[-1] if names else "no migrations"
         is_at = here[app][-1] if here[app] else "no migrations"
         raise BackupError(
@@ -112,6 +126,10 @@ def check_migrations(manifest: Manifest) -> None:
             f"{app} {made_at}, with the code that made the archive if it is newer), restore, "
             "then migrate forward."
         )
+
+
+def _app_installed(app_label: str) -> bool:
+    return any(config.label == app_label for config in apps.get_app_configs())
 
 
 def refuse_content(storage) -> None:

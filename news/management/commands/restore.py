@@ -51,6 +51,8 @@ class Command(BaseCommand):
                 )
             )
             return
+        if report.left_over:
+            self.stderr.write(report.left_over)
         for label, count in manifest.counts.items():
             if count:
                 self.stdout.write(f"  {label}: {count} rows")
