@@ -548,10 +548,32 @@ def test_a_restore_that_fails_writing_media_rolls_back_and_deletes_what_it_wrote
         "default": {"BACKEND": f"{__name__}.FullDiskStorage"},
     }
     FullDiskStorage.room = 3
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(CommandError, match=r"media/.*: the media storage refused it .*No space"):
         restore(archive)
     assert site_state() == before
     assert FullDiskStorage.room == 0  # three files were written, then taken back
+
+
+class RenamingStorage(FileSystemStorage):
+    """A storage that never overwrites and finds every name taken, as an object storage set
+    not to overwrite would when something else writes the same name meanwhile."""
+
+    def get_available_name(self, name, max_length=None):
+        return super().get_available_name(f"{name}.taken", max_length)
+
+
+def test_a_file_the_storage_would_rename_is_refused_and_taken_back(settings, tmp_path):
+    build_site()
+    archive = backup(tmp_path)
+    empty_the_site()
+    before = site_state()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": f"{__name__}.RenamingStorage"},
+    }
+    with pytest.raises(CommandError, match=r"the storage saved it as .*\.taken, not under its own"):
+        restore(archive)
+    assert site_state() == before
 
 
 # --- across database engines --------------------------------------------------------------------

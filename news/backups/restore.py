@@ -90,7 +90,7 @@ def restore_backup(path, *, force: bool = False, storage=None) -> RestoreReport:
                     if not rows_done:
                         _after_rows(models.values())
                         rows_done = True
-                    media.write(entry, copy)
+                    _write_media(media, entry, copy)
             if not rows_done:
                 _after_rows(models.values())
     except BaseException:
@@ -183,6 +183,17 @@ def _load(model, entry: Entry, copy) -> None:
         ) from error
     if loaded != entry.rows:
         raise BackupError(f"{entry.name}: restored {loaded} rows, the manifest says {entry.rows}.")
+
+
+def _write_media(media: "MediaWriter", entry: Entry, copy) -> None:
+    try:
+        media.write(entry, copy)
+    except BackupError:
+        raise
+    except Exception as error:  # a full disk, an object storage that answers with an error …
+        raise BackupError(
+            f"{entry.name}: the media storage refused it ({error}); nothing was restored."
+        ) from error
 
 
 def _after_rows(models) -> None:
