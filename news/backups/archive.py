@@ -234,6 +234,10 @@ class ArchiveWriter:
     def __exit__(self, kind, error, traceback) -> None:
         try:
             self.tar.close()
+            if kind is None:
+                # On disk before it is given its name: a finished backup survives a power cut.
+                self.file.flush()
+                os.fsync(self.file.fileno())
             self.file.close()
         finally:
             if kind is None:
