@@ -5,7 +5,7 @@ engine: an archive made on SQLite restores into PostgreSQL and back. Primary key
 article's address, a figure's source and every link between rows survive as they were), and the
 many-to-many links are written as rows of their own through tables, with their keys too.
 
-A few models are left out, each for a reason (`NOT_BACKED_UP`): `migrate` makes content types
+A few models are left out, each for a reason (`NOT_BACKED_UP`, `NOT_BACKED_UP_APPS`): `migrate` makes content types
 and permissions in every database, under primary keys that differ between databases, so the
 rows that point at them (tags, admin history, a group's permissions) name them by natural key
 instead; sessions, the content generation and sign-in logs belong to the running site, not to
@@ -30,9 +30,10 @@ NOT_BACKED_UP = {
     "auth.Permission": "made by migrate; rows refer to one by (codename, app label, model)",
     "sessions.Session": "sign-ins, not content: a restore signs everyone out",
     "news.PublicationState": "the content generation: a restore moves the site's own on",
-    "axes.AccessAttempt": "failed sign-ins counted by this server, not content",
-    "axes.AccessFailureLog": "failed sign-ins logged by this server, not content",
-    "axes.AccessLog": "sign-ins logged by this server, not content",
+}
+#: Apps none of whose rows a backup holds (if they are installed), and why.
+NOT_BACKED_UP_APPS = {
+    "axes": "sign-in attempts, lock-outs and logs of this server (django-axes), not content",
 }
 CLEARED_ON_RESTORE = {"sessions.Session"}
 #: Columns derived from other rows by engine-specific SQL: left out of the dump, rebuilt by the
@@ -53,7 +54,10 @@ def backed_up_models() -> list[type[models.Model]]:
     found = [
         model
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.managed and not model._meta.proxy and model._meta.label not in NOT_BACKED_UP
+        if model._meta.managed
+        and not model._meta.proxy
+        and model._meta.label not in NOT_BACKED_UP
+        and model._meta.app_label not in NOT_BACKED_UP_APPS
     ]
     return sorted(found, key=lambda model: model._meta.label_lower)
 

@@ -41,7 +41,6 @@ from .archive import (
 )
 from .backup import applied_migrations
 from .contents import (
-    NOT_BACKED_UP,
     backed_up_models,
     cleared_models,
     content_found,
@@ -153,7 +152,7 @@ def _model_for(entry: Entry):
     model = model_for_label(label)
     if model is None:
         raise BackupError(f"{entry.name}: holds rows of {label}, a model this site does not have.")
-    if model._meta.label in NOT_BACKED_UP or model not in backed_up_models():
+    if model not in backed_up_models():
         raise BackupError(f"{entry.name}: holds rows of {label}, which a backup never holds.")
     return model
 
