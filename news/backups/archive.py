@@ -353,6 +353,7 @@ def verify_archive(path: Path) -> Manifest:
         order.append(name)
         while hashing.read(CHUNK):
             pass
+        hashing.source = None  # keep the digest, not the member (there may be 100,000)
     if raw_manifest is None:
         raise BackupError(
             f"{path}: has no {MANIFEST}; it is not a complete cityinno backup (the archive is "

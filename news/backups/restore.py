@@ -66,11 +66,14 @@ class RestoreReport:
 
 
 def restore_backup(path, *, force: bool = False, storage=None) -> RestoreReport:
+    """Restore the archive at `path` (see the module's docstring), or raise a BackupError
+    saying what is wrong, with the database and the storage as they were."""
     storage = storage or default_storage
     started = time.perf_counter()
     manifest = verify_archive(path)
     check_migrations(manifest)
     models = {entry.name: _model_for(entry) for entry in manifest.data}
+    listed = {entry.name: entry for entry in manifest.entries()}
     if not force:
         refuse_content(storage)
     media = MediaWriter(storage, replace=force)
@@ -81,7 +84,11 @@ def restore_backup(path, *, force: bool = False, storage=None) -> RestoreReport:
             for member, reader in members(path):
                 if member.name == MANIFEST:
                     continue
-                entry = _listed(manifest, member.name)
+                entry = listed.get(member.name)
+                if entry is None:
+                    raise BackupError(
+                        f"{member.name}: is not in the manifest; the archive changed."
+                    )
                 with verified_copy(reader, entry) as copy:
                     if entry.rows is not None:
                         _load(models[entry.name], entry, copy)
@@ -155,13 +162,6 @@ def _model_for(entry: Entry):
     if model not in backed_up_models():
         raise BackupError(f"{entry.name}: holds rows of {label}, which a backup never holds.")
     return model
-
-
-def _listed(manifest: Manifest, name: str) -> Entry:
-    for entry in manifest.entries():
-        if entry.name == name:
-            return entry
-    raise BackupError(f"{name}: is not in the manifest; the archive changed while restoring.")
 
 
 def _clear_tables() -> None:
