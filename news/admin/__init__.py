@@ -1,6 +1,6 @@
 """The editors' interface, one module per part of the newsroom; every change through a service.
 
-articles: the edit screen; workflow: status buttons, revisions and bulk steps; register: cities,
+articles: the edit screen (its form in article_form); workflow: status buttons, revisions and bulk steps; register: cities,
 programmes, designations; figures: metrics, values and figure suggestions; csv_screens: import
 with preview and export; records: saves through services, and the tag admin; busy: a save
 that could not get SQLite's write lock in time comes back as the same form; access: the

@@ -7,41 +7,18 @@ back as a form error with everything typed kept (see `changeform_view`).
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin import widgets
 from django.contrib.admin.utils import construct_change_message
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django_prose_editor.fields import ProseEditorFormField
 from js_asset import Media
-from taggit.models import Tag
 
 from news import images, services
 from news.models import Article, BodyImage
 
+from .article_form import ArticleAdminForm
 from .busy import BusyDatabaseAdminMixin
 from .figures import FigureSuggestionsAdminMixin, MetricValueInline
 from .workflow import ArticleWorkflowAdminMixin
-
-#: What the rich-text editor offers; the model's sanitiser (news/sanitise.py) decides what is kept.
-BODY_EDITOR_EXTENSIONS = {
-    "Bold": True,
-    "Italic": True,
-    "Heading": {"levels": [2, 3, 4]},
-    "BulletList": True,
-    "OrderedList": True,
-    "ListItem": True,
-    "Blockquote": True,
-    "Link": {"enableTarget": False},
-    "Table": True,
-    "TableRow": True,
-    "TableHeader": True,
-    "TableCell": True,
-    "HardBreak": True,
-    "HorizontalRule": True,
-    # Only images uploaded under "Images for the text" survive the sanitiser (news/sanitise.py).
-    "Image": True,
-}
 
 
 class BodyImageForm(forms.ModelForm):
@@ -114,114 +91,6 @@ def row_changes(formset) -> list[services.RowChange]:
         values = {name: value for name, value in form.cleaned_data.items() if name not in skipped}
         changes.append(services.RowChange(existing=existing, values=values))
     return changes
-
-
-class ArticleAdminForm(forms.ModelForm):
-    """Tags picked with the admin's autocomplete, plus a box for tags that do not exist yet (only
-    for people with taggit's add_tag permission), and the questions an edit service asks: the
-    version the form opened, and the kind of change.
-
-    A refusal from the service (`refusal`) is shown as this form's error, with the text kept.
-    """
-
-    new_tags = forms.CharField(
-        required=False,
-        label="New tags",
-        help_text="Comma-separated tags to create and add, e.g. innovation, talent. "
-        "Creating a tag needs the right to add tags; anyone may pick existing ones above.",
-    )
-
-    source_url = forms.URLField(label="Source URL", required=False, assume_scheme="https")
-    body = ProseEditorFormField(
-        required=False,
-        extensions=BODY_EDITOR_EXTENSIONS,
-        widget=widgets.AdminTextareaWidget,
-        help_text="The article text. Scripts, styles and unsafe links are removed on save.",
-    )
-    opened_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    change_kind = forms.ChoiceField(
-        label="What kind of change is this?",
-        required=False,
-        widget=forms.RadioSelect,
-        choices=[
-            ("minor", "Minor: a typo or formatting; readers are not told, the date stays"),
-            ("major", "Major: readers should know; needs a change note and moves “Updated”"),
-        ],
-        help_text="Asked for every change to a published article.",
-    )
-    change_note = forms.CharField(
-        label="Public change note",
-        required=False,
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="For a major change: one sentence readers will see, e.g. “Corrected the number of experts.”",
-    )
-
-    class Meta:
-        model = Article
-        fields = [
-            "title", "slug", "kind", "summary", "body", "published_at", "updated_on",
-            "expires_at", "is_featured", "author", "byline", "source_name", "source_url",
-            "hero_image", "hero_alt", "hero_caption", "hero_credit", "cities", "programmes",
-            "seo_title", "seo_description",
-        ]  # fmt: skip
-
-    #: Whether "New tags" may create tags: taggit's add_tag permission (set by the admin).
-    may_create_tags = False
-
-    def __init__(self, *args, refusal: services.NewsroomError | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.refusal = refusal
-        self.fields["tags"] = forms.ModelMultipleChoiceField(
-            queryset=Tag.objects.all(),
-            required=False,
-            widget=AutocompleteSelectMultiple(Article._meta.get_field("tags"), admin.site),
-            help_text="Start typing to find existing tags.",
-        )
-        if self.instance.pk:
-            self.initial["tags"] = list(self.instance.tags.all())
-            self.initial["opened_version"] = self.instance.version
-        if isinstance(refusal, services.EditConflict):
-            # Keep everything typed, but carry the newer version so a deliberate second save
-            # (after comparing and merging) goes through.
-            self.data = self.data.copy()
-            self.data[self.add_prefix("opened_version")] = str(refusal.current_version)
-
-    def clean_hero_image(self):
-        image = self.cleaned_data.get("hero_image")
-        if image and image is not self.initial.get("hero_image") and hasattr(image, "content_type"):
-            return images.clean_upload(image)
-        return image
-
-    def clean_new_tags(self):
-        names = [name.strip() for name in self.cleaned_data["new_tags"].split(",") if name.strip()]
-        limit = Tag._meta.get_field("name").max_length
-        if too_long := [name for name in names if len(name) > limit]:
-            raise forms.ValidationError(f"A tag has at most {limit} characters: {too_long[0]}.")
-        existing = set(Tag.objects.filter(name__in=names).values_list("name", flat=True))
-        unknown = [name for name in names if name not in existing]
-        if unknown and not self.may_create_tags:
-            raise forms.ValidationError(
-                f"You may pick existing tags but not create new ones: {', '.join(unknown)}. "
-                "Ask an editor to create them, or choose existing tags instead.",
-                code="permission",
-            )
-        return names
-
-    def clean(self):
-        cleaned = super().clean()
-        cleaned["tags"] = [*cleaned.get("tags", []), *cleaned.get("new_tags", [])]
-        if self.refusal is not None:
-            field = self.refusal.field if self.refusal.field in self.fields else None
-            self.add_error(field, forms.ValidationError(self.refusal.message, code="refused"))
-        return cleaned
-
-    def service_arguments(self) -> dict:
-        """What the article services take from this form, besides the article itself."""
-        data = self.cleaned_data
-        return {
-            name: data[name] for name in ("cities", "programmes", "tags") if name in self.fields
-        }
 
 
 class RefusedSave(Exception):
