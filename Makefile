@@ -19,7 +19,7 @@ SERVE_ENV := DEBUG=false \
   SERVE_MEDIA="$${SERVE_MEDIA:-true}" \
   PORT=$(PORT)
 
-.PHONY: install run serve test lint format check bench bench-search bench-site clean
+.PHONY: install run serve test lint format check bench bench-search bench-site bench-resilience clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -68,6 +68,9 @@ bench-search: install
 
 bench-site: install
 	$(BIN)/python bench/site.py $(BENCH_ARGS)
+
+bench-resilience: install
+	$(BIN)/python bench/resilience.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

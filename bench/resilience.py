@@ -183,7 +183,8 @@ def run_wrk(args, port: int, pages: list[str]) -> dict:
     ]  # fmt: skip
     started = time.time()
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    return {"command": " ".join(command), "started": started, "output": output}
+    shown = " ".join(command).replace(f"{ROOT}/", "")  # paths in the project, not this machine's
+    return {"command": shown, "started": started, "output": output}
 
 
 def parse(run: dict) -> dict:
@@ -326,7 +327,9 @@ def main() -> int:
         "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
         "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                                  capture_output=True, text=True).stdout.strip(),
-        "arguments": {key: str(value) for key, value in vars(args).items()},
+        "arguments": {
+            key: str(value).replace(f"{ROOT}/", "") for key, value in vars(args).items()
+        },
         "pages": pages,
         "steady": {**steady, "problems": steady_problems},
         "restart": {**restart, "down_at": down_at, "up_at": up_at, "problems": restart_problems},
