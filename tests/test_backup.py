@@ -84,6 +84,7 @@ def build_site() -> dict:
     translators = Group.objects.create(name="Translators")
     translators.permissions.add(Permission.objects.get(codename="change_city"))
     writer.user_permissions.add(Permission.objects.get(codename="view_metric"))
+    services.update_preferences(user=writer, language="zh-hans", email_notifications=False)
 
     baotou = CityFactory(
         name="Baotou",

@@ -1,4 +1,5 @@
-"""The newsroom's data, by part: the city register, articles, their history, and figures.
+"""The newsroom's data, by part: the city register, articles, their history, figures, and
+what each member of staff chooses for themselves (people).
 
 Each model's queryset sits beside it and holds the read rules (public(), with_listing_data() …).
 """
@@ -6,6 +7,7 @@ Each model's queryset sits beside it and holds the read rules (public(), with_li
 from .articles import Article, ArticleQuerySet, ArticleRedirect, BodyImage
 from .figures import Metric, MetricValue
 from .history import ArticleEvent, ArticleRevision, ChangeNote
+from .people import StaffProfile
 from .publication import PublicationState
 from .register import City, Designation, Programme, division_code_validator, unique_slug
 
@@ -23,6 +25,7 @@ __all__ = [
     "MetricValue",
     "Programme",
     "PublicationState",
+    "StaffProfile",
     "division_code_validator",
     "unique_slug",
 ]

@@ -2,13 +2,14 @@
 one transaction, the changed object back, and a NewsroomError with a readable message when the
 rules refuse. Modules by part: articles (create, edit, restore, delete), workflow (who may do
 what, status steps), history (versions, revisions, diffs), register (cities), figures, and
-records (rows with no rule beyond their form).
+records (rows with no rule beyond their form), people (staff preferences).
 """
 
 from .articles import RowChange, create_article, delete_article, edit_article, restore_revision
 from .errors import CityRecordError, EditConflict, FigureError, NewsroomError, WorkflowError
 from .figures import AcceptedFigure, record_article_figures, save_article_figures
 from .history import diff_revisions, record_revision, save_version, snapshot
+from .people import update_preferences
 from .records import delete_records, save_record
 from .register import city_delete_blockers, delete_city, merge_cities, save_city
 from .workflow import (
@@ -63,5 +64,6 @@ __all__ = [
     "snapshot",
     "submit_for_review",
     "unpublish_article",
+    "update_preferences",
     "withdraw_article",
 ]
