@@ -1,5 +1,5 @@
-"""The newsroom's data, by part: the city register, articles, their history, figures, and
-what each member of staff chooses for themselves (people).
+"""The newsroom's data, by part: the city register, articles, their history, figures, what
+each member of staff chooses for themselves (people), and the mail the newsroom sends (mail).
 
 Each model's queryset sits beside it and holds the read rules (public(), with_listing_data() …).
 """
@@ -7,6 +7,7 @@ Each model's queryset sits beside it and holds the read rules (public(), with_li
 from .articles import Article, ArticleQuerySet, ArticleRedirect, BodyImage
 from .figures import Metric, MetricValue
 from .history import ArticleEvent, ArticleRevision, ChangeNote
+from .mail import OutgoingMail
 from .people import StaffProfile
 from .publication import PublicationState
 from .register import City, Designation, Programme, division_code_validator, unique_slug
@@ -23,6 +24,7 @@ __all__ = [
     "Designation",
     "Metric",
     "MetricValue",
+    "OutgoingMail",
     "Programme",
     "PublicationState",
     "StaffProfile",
