@@ -360,6 +360,22 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # the sign-in lockout page names them as the people to ask.
 ADMINS = getaddresses(env_list("ADMINS"))
 
+# --- Notifications ----------------------------------------------------------------------------
+
+# The site's public address, for the absolute links in the newsroom's e-mail (a mail has no
+# request to take a host from): SITE_URL, or https:// and the first ALLOWED_HOSTS name in
+# production, or the address `make run` serves. Queued mail is sent by `manage.py
+# send_queued_mail` (README, "Notifications").
+_first_host = next((host for host in ALLOWED_HOSTS if host[:1] not in {"*", "."}), "")
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/") or (
+    f"https://{_first_host}" if _first_host and not DEBUG else "http://localhost:8000"
+)
+_site = urlsplit(SITE_URL)
+if _site.scheme not in {"http", "https"} or not _site.netloc or _site.path or _site.query:
+    raise ImproperlyConfigured(
+        "SITE_URL is the site's address without a path, like https://news.example.org."
+    )
+
 # --- Logging ----------------------------------------------------------------------------------
 
 # Everything goes to stdout, one JSON object per line (cityinno/logs.py), for the service manager

@@ -2,7 +2,8 @@
 one transaction, the changed object back, and a NewsroomError with a readable message when the
 rules refuse. Modules by part: articles (create, edit, restore, delete), workflow (who may do
 what, status steps), history (versions, revisions, diffs), register (cities), figures, and
-records (rows with no rule beyond their form), people (staff preferences).
+records (rows with no rule beyond their form), people (staff preferences), notifications (the
+mail a workflow step queues, and for whom) and delivery (sending queued mail, retries).
 """
 
 from .articles import RowChange, create_article, delete_article, edit_article, restore_revision

@@ -1,8 +1,9 @@
 """The editorial workflow: who may do what, and which status follows which.
 
-Every step reads the same way: lock the row, check the step is allowed, change the status, and
-store the next version with its audit event (history.save_version). A refusal is a WorkflowError
-with a message a person can read.
+Every step reads the same way: lock the row, check the step is allowed, change the status,
+store the next version with its audit event (history.save_version), and queue the mail the step
+owes people (notifications.queue_notifications, in the same transaction). A refusal is a
+WorkflowError with a message a person can read.
 """
 
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from news.models import Article, ArticleEvent
 
 from .errors import WorkflowError
 from .history import save_version
+from .notifications import queue_notifications
 
 Status = Article.Status
 Action = ArticleEvent.Action
@@ -118,7 +120,9 @@ def submit_for_review(*, article: Article, by) -> Article:
     article = locked(article)
     _check(by, "submit", article)
     article.status = Status.IN_REVIEW
-    return _save(article, by=by, action=Action.SUBMITTED)
+    article = _save(article, by=by, action=Action.SUBMITTED)
+    queue_notifications(article=article, action=Action.SUBMITTED, by=by)
+    return article
 
 
 @transaction.atomic
@@ -126,7 +130,9 @@ def return_to_draft(*, article: Article, by, reason: str = "") -> Article:
     article = locked(article)
     _check(by, "return", article)
     article.status = Status.DRAFT
-    return _save(article, by=by, action=Action.RETURNED, note=reason)
+    article = _save(article, by=by, action=Action.RETURNED, note=reason)
+    queue_notifications(article=article, action=Action.RETURNED, by=by, note=reason)
+    return article
 
 
 @transaction.atomic
@@ -156,7 +162,9 @@ def publish_article(
     scheduled = article.published_at > now
     action = Action.SCHEDULED if scheduled else Action.PUBLISHED
     note = f"for {timezone.localtime(article.published_at):%Y-%m-%d %H:%M}" if scheduled else ""
-    return _save(article, by=by, action=action, note=note)
+    article = _save(article, by=by, action=action, note=note)
+    queue_notifications(article=article, action=action, by=by)
+    return article
 
 
 @transaction.atomic
@@ -187,7 +195,11 @@ def withdraw_article(*, article: Article, by, reason: str) -> Article:
     article.status = Status.WITHDRAWN
     article.withdrawn_at = timezone.now()
     article.withdrawal_reason = reason.strip()
-    return _save(article, by=by, action=Action.WITHDRAWN, note=article.withdrawal_reason)
+    article = _save(article, by=by, action=Action.WITHDRAWN, note=article.withdrawal_reason)
+    queue_notifications(
+        article=article, action=Action.WITHDRAWN, by=by, note=article.withdrawal_reason
+    )
+    return article
 
 
 TRANSITION_FUNCTIONS = {
