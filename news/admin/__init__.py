@@ -2,10 +2,11 @@
 
 articles: the edit screen (its form in article_form); workflow: status buttons, revisions and bulk steps; register: cities,
 programmes, designations; figures: metrics, values and figure suggestions; csv_screens: import
-with preview and export; records: saves through services, and the tag admin; busy: a save
+with preview and export; records: saves through services, and the tag admin; mail: the outbox,
+read only, for superusers; busy: a save
 that could not get SQLite's write lock in time comes back as the same form; access: the
 sign-in lockout page, password reset for staff and the client's address (used by the settings
 and cityinno/urls.py, so not imported here).
 """
 
-from . import articles, figures, records, register  # noqa: F401  (each registers its admins)
+from . import articles, figures, mail, records, register  # noqa: F401  (each registers its admins)

@@ -1,0 +1,60 @@
+"""The outbox, for superusers only and read only: what the newsroom mailed, what waits for a
+retry and what was given up on, with the mail server's last answer. Nothing is written here;
+`manage.py send_queued_mail --retry-given-up` queues given-up mail again."""
+
+from django.contrib import admin
+
+from news.models import OutgoingMail
+
+
+class StateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", "Waiting"), ("sent", "Sent"), ("given-up", "Given up")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.waiting()
+        if self.value() == "sent":
+            return queryset.filter(sent_at__isnull=False)
+        if self.value() == "given-up":
+            return queryset.filter(failed_at__isnull=False)
+        return queryset
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at", "kind", "to_address", "subject", "state", "attempts", "next_attempt_at",
+        "sent_at", "last_error",
+    ]  # fmt: skip
+    list_filter = [StateFilter, "kind", "language"]
+    search_fields = ["to_address", "subject"]
+    date_hierarchy = "created_at"
+    list_select_related = False
+    fields = [
+        "kind", "recipient", "to_address", "language", "article", "subject", "body",
+        "created_at", "attempts", "last_error", "next_attempt_at", "claimed_until", "sent_at",
+        "failed_at",
+    ]  # fmt: skip
+
+    @admin.display(description="state")
+    def state(self, mail: OutgoingMail) -> str:
+        return mail.state
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
