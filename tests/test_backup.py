@@ -39,7 +39,7 @@ from django.utils import timezone
 from news import services
 from news.backups.contents import backed_up_models
 from news.caching import current_state
-from news.models import Article, City
+from news.models import Article, City, OutgoingMail
 from news.roles import ensure_roles
 from news.services import RowChange
 from tests.factories import (
@@ -63,6 +63,7 @@ NOT_BACKED_UP = {
     "auth.Permission",
     "sessions.Session",
     "news.PublicationState",
+    "news.OutgoingMail",
 }
 #: Apps a backup leaves out whole: django-axes keeps this server's sign-in attempts.
 NOT_BACKED_UP_APPS = {"axes"}
@@ -351,11 +352,12 @@ def test_a_storage_with_files_is_refused_without_force(tmp_path):
     assert media_files() == {"left/over.txt": b"x"}
 
 
-def test_force_replaces_the_content_files_and_sessions(client, tmp_path):
+def test_force_replaces_the_content_files_sessions_and_outbox(client, tmp_path):
     made = build_site()
     rows, files = site_state()
     archive = backup(tmp_path)
-    # Meanwhile the site changed: a new article, a changed file, a new file, a sign-in.
+    # Meanwhile the site changed: a new article, a changed file, a new file, a sign-in, and
+    # mail waiting to tell the writer about their article.
     ArticleFactory(title="Written after the backup")
     City.objects.filter(name="Baotou").update(summary="Changed after the backup")
     hero = made["article"].hero_image.name
@@ -364,10 +366,15 @@ def test_force_replaces_the_content_files_and_sessions(client, tmp_path):
     default_storage.save("new/file.txt", ContentFile(b"new"))
     client.force_login(made["writer"])
     assert Session.objects.exists()
+    OutgoingMail.objects.create(
+        kind=OutgoingMail.Kind.PUBLISHED, recipient=made["writer"], article=made["article"],
+        to_address="wendy@example.org", language="en", subject="Published", body="…",
+    )  # fmt: skip
 
     output = restore(archive, "--force")
     assert site_state() == (rows, files)
     assert not Session.objects.exists()
+    assert not OutgoingMail.objects.exists()
     assert "1 media files the archive does not hold were deleted" in output
 
 

@@ -8,8 +8,8 @@ many-to-many links are written as rows of their own through tables, with their k
 A few models are left out, each for a reason (`NOT_BACKED_UP`, `NOT_BACKED_UP_APPS`): `migrate` makes content types
 and permissions in every database, under primary keys that differ between databases, so the
 rows that point at them (tags, admin history, a group's permissions) name them by natural key
-instead; sessions, the content generation and sign-in logs belong to the running site, not to
-its content. Models of apps that are not installed are simply not there.
+instead; sessions, the content generation, sign-in logs and the outbox of notification mail
+belong to the running site, not to its content. Models of apps that are not installed are simply not there.
 """
 
 import datetime
@@ -30,12 +30,16 @@ NOT_BACKED_UP = {
     "auth.Permission": "made by migrate; rows refer to one by (codename, app label, model)",
     "sessions.Session": "sign-ins, not content: a restore signs everyone out",
     "news.PublicationState": "the content generation: a restore moves the site's own on",
+    "news.OutgoingMail": "mail about the workflow steps of the site that sent it: a restored "
+    "site must not send it again, nor keep addresses in it longer than the outbox does",
 }
 #: Apps none of whose rows a backup holds (if they are installed), and why.
 NOT_BACKED_UP_APPS = {
     "axes": "sign-in attempts, lock-outs and logs of this server (django-axes), not content",
 }
-CLEARED_ON_RESTORE = {"sessions.Session"}
+#: The outbox is emptied too: its mail is about the content the restore replaces (and its rows
+#: point at articles and accounts, so a database would not empty their tables without it).
+CLEARED_ON_RESTORE = {"sessions.Session", "news.OutgoingMail"}
 #: Columns derived from other rows by engine-specific SQL: left out of the dump, rebuilt by the
 #: restore (a SQLite dump has no vectors; a PostgreSQL one would tie the archive to PostgreSQL).
 DERIVED_FIELDS = {"news.Article": {"search_vector"}}

@@ -165,7 +165,7 @@ def _model_for(entry: Entry):
 
 
 def _clear_tables() -> None:
-    """Empty every table the archive fills (and the sessions), in this transaction."""
+    """Empty every table the archive fills, the sessions and the outbox, in this transaction."""
     tables = [model._meta.db_table for model in [*backed_up_models(), *cleared_models()]]
     connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables))
 
