@@ -441,21 +441,31 @@ class Mailbox:
 
 
 @contextmanager
-def smtp_server():
+def smtp_server(*, port: int | None = None, delay: float = 0.0, refuse: frozenset = frozenset()):
     """Yield a Mailbox: a real SMTP server (aiosmtpd, in a thread of this process) on a free
-    port, keeping each message it receives as an `email.message.EmailMessage`. It stops when
-    the block ends."""
+    port (or `port`), keeping each message it receives as an `email.message.EmailMessage`,
+    after taking `delay` seconds over each, as a busy server does. Recipients in `refuse` are
+    answered "550" (no such mailbox). It stops when the block ends."""
     try:
         from aiosmtpd.controller import Controller
     except ImportError:
         unavailable("aiosmtpd is not installed (pip install -e '.[dev]')")
+    import asyncio
     import email
     import email.policy
 
-    mailbox = Mailbox(host=HOST, port=free_port(), messages=[])
+    mailbox = Mailbox(host=HOST, port=port or free_port(), messages=[])
 
     class Collect:
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if address in refuse:
+                return "550 5.1.1 No such mailbox"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
         async def handle_DATA(self, server, session, envelope):
+            if delay:
+                await asyncio.sleep(delay)
             message = email.message_from_bytes(envelope.content, policy=email.policy.default)
             mailbox.messages.append(message)
             return "250 Message accepted for delivery"
