@@ -6,8 +6,10 @@ import io
 import logging
 import os
 import re
+import socket
 import subprocess
 import sys
+import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -33,6 +35,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: senders are at work at the same time).
 RACE_MAILS = 60
 RACE_DELAY_SECONDS = 0.1
+#: EMAIL_TIMEOUT against a mail server that never answers.
+SILENT_TIMEOUT_SECONDS = 2
 
 
 @pytest.fixture(autouse=True)
@@ -343,6 +347,38 @@ def test_a_mail_server_that_refuses_connections_never_fails_the_step(
     assert "Sent 2, to retry 0, given up 0" in out.getvalue()
     tried.refresh_from_db()
     assert tried.sent_at is not None and tried.attempts == 2
+
+
+def test_a_mail_server_that_does_not_answer_holds_up_one_step_not_every_step(
+    client, settings, newsroom, commit
+):
+    """It accepts connections and never greets: the first step waits EMAIL_TIMEOUT for it; after
+    that, steps (here a bulk action over five articles) leave the mail to the command."""
+    with socket.create_server((running.HOST, running.free_port())) as silent:
+        use_smtp(settings, silent.getsockname()[1])
+        settings.EMAIL_TIMEOUT = SILENT_TIMEOUT_SECONDS
+        articles = [in_review(newsroom["writer"], title=f"Story {number}") for number in range(6)]
+        client.force_login(newsroom["editor"])
+
+        started = time.monotonic()
+        response = admin_step(client, commit, articles[0], "publish")
+        first_step = time.monotonic() - started
+        started = time.monotonic()
+        bulk = commit(
+            client.post,
+            path="/admin/news/article/",
+            data={"action": "publish_selected", "_selected_action": [a.pk for a in articles[1:]]},
+            follow=True,
+        )
+        bulk_action = time.monotonic() - started
+
+    assert_no_error_shown(response, "publish done")
+    assert_no_error_shown(bulk, "5 article(s): publish done")
+    assert first_step >= SILENT_TIMEOUT_SECONDS
+    assert bulk_action < SILENT_TIMEOUT_SECONDS
+    assert Article.objects.public().count() == 6
+    assert OutgoingMail.objects.waiting().count() == 6
+    assert "timed out" in OutgoingMail.objects.get(article=articles[0]).last_error
 
 
 def test_a_step_that_rolls_back_queues_and_sends_nothing(
