@@ -1,11 +1,13 @@
-"""The newsroom's data, by part: the city register, articles, their history, figures, and
-what each member of staff chooses for themselves (people).
+"""The newsroom's data, by part: the city register, articles, their history, figures, the
+history of the register and figures (changes), and what each member of staff chooses for
+themselves (people).
 
 Each model's queryset sits beside it and holds the read rules (public(), with_listing_data() …).
 """
 
 from .articles import Article, ArticleQuerySet, ArticleRedirect, BodyImage
-from .figures import Metric, MetricValue
+from .changes import CsvImport
+from .figures import Metric, MetricValue, ReviewedFigure
 from .history import ArticleEvent, ArticleRevision, ChangeNote
 from .people import StaffProfile
 from .publication import PublicationState
@@ -20,10 +22,12 @@ __all__ = [
     "BodyImage",
     "ChangeNote",
     "City",
+    "CsvImport",
     "Designation",
     "Metric",
     "MetricValue",
     "Programme",
+    "ReviewedFigure",
     "PublicationState",
     "StaffProfile",
     "division_code_validator",
