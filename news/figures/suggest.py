@@ -67,7 +67,8 @@ class Suggestion:
     sentence: str
     metric: object = None
     score: float = 0.0
-    #: The year or span the sentence names nearest the number, else its paragraph's; or "".
+    #: The year or span the sentence names nearest the number, else the first its paragraph
+    #: names; or "".
     period: str = ""
 
     @property
@@ -179,9 +180,8 @@ def _figures_in(sentence: str, paragraph: str) -> list[Suggestion]:
             continue
         if any(word.lower() in NOT_A_COUNT_UNITS for word in phrase_words[:1]):
             continue
-        period = period_near(sentence, match.start()) or period_near(
-            paragraph, max(0, paragraph.find(sentence))
-        )
+        # The year nearest the number in its sentence; else the paragraph's first (its setting).
+        period = period_near(sentence, match.start()) or period_near(paragraph, 0)
         found.append(Suggestion(value, token, " ".join(phrase_words), sentence, period=period))
     return found
 
