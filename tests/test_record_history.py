@@ -5,7 +5,7 @@ queries and puts a record back as it was through the service; the metric page sa
 figure last changed."""
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import timezone
 
 from news import services
 from news.caching import current_state
@@ -171,6 +172,8 @@ def test_an_admin_csv_import_is_one_record_and_each_row_points_at_it(client, rec
     )  # fmt: skip
     assert newest(MetricValue, created.pk).history_type == "+"
     assert MetricValue.history.filter(csv_import=record).count() == 2  # not the unchanged row
+    assert abs(changed.history_date - timezone.now()) < timedelta(minutes=1)
+    assert changed.history_change_reason == f"CSV import #{record.pk} of baotou figures 2023.csv"
     html = client.get(f"/admin/news/metricvalue/{figure.pk}/history/").content.decode()
     assert f'href="/admin/news/csvimport/{record.pk}/change/"' in html
     assert "3 row(s): 1 created, 1 changed, 1 unchanged" in html

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from news.figures.numbers import format_number
 from news.models import Article, City, Metric, MetricValue
-from news.services.changes import bulk_history
+from news.services.changes import copy_to_history
 from news.services.figures import refresh_figures_awaiting
 
 from .rows import (
@@ -185,9 +185,10 @@ def _write_values(plan: ValuesPlan, progress, record, by) -> None:
             _fetch_keys(batch)
         flags = plan.is_new[start : start + WRITE_BATCH_SIZE]
         for is_new in (True, False):
-            bulk_history(
-                [value for value, new in zip(batch, flags, strict=True) if new is is_new],
-                model=MetricValue, by=by, reason=reason, changed=not is_new, csv_import=record,
+            copy_to_history(
+                MetricValue,
+                [value.pk for value, new in zip(batch, flags, strict=True) if new is is_new],
+                by=by, reason=reason, changed=not is_new, csv_import=record,
             )  # fmt: skip
         if progress is not None:
             progress("writing", min(start + WRITE_BATCH_SIZE, len(to_write)), len(to_write))

@@ -3,11 +3,13 @@
 Every service that saves or deletes a city, programme, designation, metric or value passes the
 acting person here first, so the history row (news/models/changes.py) says who did it and why,
 without any request-wide state. Rows written in bulk get their history in bulk, in the same
-transaction (`bulk_history`).
+transaction: `bulk_history` from the rows in memory, or `copy_to_history` straight from the
+stored rows (one INSERT … SELECT a batch: a 100,000-row CSV import's history costs seconds).
 """
 
-from django.db import router
+from django.db import connection, router
 from django.db.models.deletion import Collector
+from django.utils import timezone
 
 from news.models.changes import REASON_LENGTH
 
@@ -50,3 +52,35 @@ def bulk_history(records, *, model, by, reason: str = "", changed: bool, csv_imp
         default_change_reason=reason[:REASON_LENGTH] or None,
         custom_historical_attrs={"csv_import": csv_import} if csv_import is not None else None,
     )
+
+
+#: Rows copied by one INSERT … SELECT (their keys are the statement's parameters).
+COPY_BATCH = 900
+
+
+def copy_to_history(model, pks, *, by, reason: str = "", changed: bool, csv_import=None) -> None:
+    """History rows for stored rows `pks` of `model`, copied by the database as they are now:
+    the same rows `bulk_history` writes, without building each one in Python."""
+    history = model.history.model
+    tracked = [field.column for field in history.tracked_fields]
+    source = [model._meta.get_field(field.name).column for field in history.tracked_fields]
+    quote = connection.ops.quote_name
+    extra = {
+        "history_date": connection.ops.adapt_datetimefield_value(timezone.now()),
+        "history_type": "~" if changed else "+",
+        "history_user_id": getattr(person(by), "pk", None),
+        "history_change_reason": reason[:REASON_LENGTH] or None,
+        "csv_import_id": getattr(csv_import, "pk", None),
+    }
+    columns = ", ".join(quote(name) for name in [*tracked, *extra])
+    selected = ", ".join([*(quote(name) for name in source), *(["%s"] * len(extra))])
+    pks = list(pks)
+    with connection.cursor() as cursor:
+        for start in range(0, len(pks), COPY_BATCH):
+            batch = pks[start : start + COPY_BATCH]
+            cursor.execute(
+                f"INSERT INTO {quote(history._meta.db_table)} ({columns}) "
+                f"SELECT {selected} FROM {quote(model._meta.db_table)} "
+                f"WHERE {quote(model._meta.pk.column)} IN ({', '.join(['%s'] * len(batch))})",
+                [*extra.values(), *batch],
+            )
