@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "csp",
     "axes",
+    # History of the register and figures (news/models/changes.py); no middleware: the
+    # services name who made each change.
+    "simple_history",
     "news",
 ]
 

@@ -36,6 +36,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("taggit", "view_tag"),
         ("taggit", "add_tag"),
         ("taggit", "change_tag"),
+        ("news", "view_csvimport"),
     ],
     RECORDS_ADMIN: [
         *[
@@ -44,8 +45,21 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
             for perm in _crud(model, "add", "change", "delete", "view")
         ],
         *_crud("article", "view"),
+        ("news", "view_csvimport"),
     ],
 }
+
+
+def may_confirm_figures(user, article) -> bool:
+    """Who may record (and dismiss) the figures an article's text reports, from its suggested
+    figures: records admins on any article (they keep the figures, and never change the article
+    for it); everyone who may edit the article (editors any, writers their own drafts and
+    articles in review), since writers record the figures their article reports. Recording goes
+    through services.figures, which asks this too, whatever the user's own figure permissions."""
+    # Imported here: this module is loaded by migrations, before the models are.
+    from news.services.workflow import can_edit
+
+    return user.has_perm("news.add_metricvalue") or can_edit(user, article)
 
 
 def ensure_roles(group_model, permission_model) -> dict[str, int]:

@@ -36,10 +36,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from news import services
+from news import csv_io, services
 from news.backups.contents import backed_up_models
 from news.caching import current_state
-from news.models import Article, City, OutgoingMail
+from news.models import Article, City, OutgoingMail, Programme
 from news.roles import ensure_roles
 from news.services import RowChange
 from tests.factories import (
@@ -137,6 +137,20 @@ def build_site() -> dict:
         metric=metric, city=baotou, value=Decimal("2333.1250"), source_article=article
     )
     MetricValueFactory(metric=metric, city=hefei, period="2022", value=Decimal("0.0001"))
+    # History rows of every kind: an admin-like edit, a CSV import (with its record), and a
+    # suggested figure dismissed on the article.
+    services.save_record(record=Programme.objects.get(pk=programme.pk), by=editor)
+    imported = csv_io.import_metric_values(
+        data=f"metric,city,period,value,source_article,source_note\n"
+        f"{metric.slug},{hefei.slug},2021,17,,Statistical yearbook\n".encode(),
+        by=editor,
+        file_name="hefei 2021.csv",
+    )
+    assert imported.written
+    suggestions = services.pending_suggestions(Article.objects.get(pk=article.pk))
+    services.record_article_figures(
+        article=article, figures=[], dismissed=suggestions[:1], by=editor
+    )
     LogEntry.objects.create(
         user=editor,
         content_type=ContentType.objects.get_for_model(City),

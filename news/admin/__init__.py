@@ -1,9 +1,10 @@
 """The editors' interface, one module per part of the newsroom; every change through a service.
 
 articles: the edit screen (its form in article_form); workflow: status buttons, revisions and bulk steps; register: cities,
-programmes, designations; figures: metrics, values and figure suggestions; csv_screens: import
-with preview and export; records: saves through services, and the tag admin; mail: the outbox,
-read only, for superusers; busy: a save
+programmes, designations; figures: metrics, values and figure suggestions; record_history: a
+record's history and "put back as it was"; csv_screens: import with preview and export, and the
+list of past imports; dashboard_records: the records admins' start-page panels; records: saves
+through services, and the tag admin; mail: the outbox, read only, for superusers; busy: a save
 that could not get SQLite's write lock in time comes back as the same form; access: the
 sign-in lockout page, password reset for staff and the client's address (used by the settings
 and cityinno/urls.py, so not imported here).

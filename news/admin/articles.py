@@ -17,7 +17,7 @@ from news.models import Article, BodyImage
 
 from .article_form import ArticleAdminForm
 from .busy import BusyDatabaseAdminMixin
-from .figures import FigureSuggestionsAdminMixin, MetricValueInline
+from .figures import FiguresAwaitingFilter, FigureSuggestionsAdminMixin, MetricValueInline
 from .workflow import ArticleWorkflowAdminMixin
 
 
@@ -119,7 +119,7 @@ class ArticleAdmin(
         "author",
         "is_featured",
     ]
-    list_filter = ["status", "kind", "is_featured", "programmes"]
+    list_filter = ["status", "kind", "is_featured", "programmes", FiguresAwaitingFilter]
     list_select_related = ["author"]
     search_fields = ["title", "summary", "slug"]
     date_hierarchy = "published_at"

@@ -4,7 +4,8 @@ The uploaded file is kept in the private "imports" storage (settings.STORAGES: a
 MEDIA_ROOT, or a private prefix of the bucket) between the preview and the confirmation, so any
 app server behind a load balancer can finish an import another one previewed, and no public
 address ever serves it. Confirming checks the file again against the database as it is then,
-and writes all of it or nothing.
+and writes all of it or nothing. The file's own name is kept in the session between the two
+steps, for the import's record (CsvImport, listed read-only under "CSV imports").
 """
 
 import re
@@ -19,6 +20,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
+
+from news.models import CsvImport
 
 #: How many rows of each kind the preview lists (the counts always cover the whole file).
 PREVIEW_ROWS = 100
@@ -86,6 +90,10 @@ class CsvAdminMixin:
     def _stored_name(self, token: str) -> str:
         return f"{self.opts.model_name}-{token}.csv"
 
+    @staticmethod
+    def _file_name_key(token: str) -> str:
+        return f"csv-import-file-name-{token}"
+
     def csv_import_view(self, request):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
@@ -109,10 +117,19 @@ class CsvAdminMixin:
                 return redirect(request.path)
             with pending.open(name, "rb") as stored:
                 data = stored.read()
-            result = importer(data=data, by=request.user)
+            file_name = request.session.get(self._file_name_key(token), "")
+            result = importer(data=data, by=request.user, file_name=file_name)
             if result.ok:
                 pending.delete(name)
-                messages.success(request, f"Import finished: {result.summary()}")
+                request.session.pop(self._file_name_key(token), None)
+                messages.success(
+                    request,
+                    format_html(
+                        'Import finished: {} <a href="{}">The import’s record</a> lists it.',
+                        result.summary(),
+                        reverse("admin:news_csvimport_change", args=[result.record.pk]),
+                    ),
+                )
                 return redirect(
                     reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
                 )
@@ -121,12 +138,35 @@ class CsvAdminMixin:
         if request.method == "POST":
             form = CsvUploadForm(request.POST, request.FILES)
             if form.is_valid():
-                data = form.cleaned_data["file"].read()
+                upload = form.cleaned_data["file"]
+                data = upload.read()
                 result = importer(data=data, dry_run=True, by=request.user)
                 token = ""
                 if result.ok:
                     token = secrets.token_hex(16)
                     storages["imports"].save(self._stored_name(token), ContentFile(data))
+                    request.session[self._file_name_key(token)] = upload.name
                 context.update(result=result, token=token)
         context["form"] = form
         return TemplateResponse(request, "admin/news/csv_import.html", context)
+
+
+@admin.register(CsvImport)
+class CsvImportAdmin(admin.ModelAdmin):
+    """Every written import, read-only: what the records' history rows point at."""
+
+    list_display = ["at", "kind", "file_name", "by", "rows", "created", "changed", "unchanged"]
+    list_filter = ["kind"]
+    list_select_related = ["by"]
+    search_fields = ["file_name"]
+    date_hierarchy = "at"
+    fields = ["kind", "file_name", "by", "at", "rows", "created", "changed", "unchanged"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

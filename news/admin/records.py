@@ -1,5 +1,7 @@
 """What every register and figures screen shares: saves and deletes through services.records,
-so each change made in the admin moves the public content generation on (news/caching.py)."""
+so each change made in the admin moves the public content generation on (news/caching.py) and
+is on the record's history with the person who made it, inline rows (a city's figures, a
+programme's designations) included."""
 
 from django.contrib import admin
 from taggit.admin import TagAdmin as TaggitTagAdmin
@@ -11,7 +13,18 @@ from news.caching import content_changed
 from .busy import BusyDatabaseAdminMixin
 
 
-class RecordAdminMixin(BusyDatabaseAdminMixin):
+class InlineRowsThroughServicesMixin:
+    """Inline rows saved and deleted one by one through services.records, not by the formset."""
+
+    def save_formset(self, request, form, formset, change):
+        rows = formset.save(commit=False)  # new and changed rows, linked to the saved parent
+        if formset.deleted_objects:
+            services.delete_records(records=formset.deleted_objects, by=request.user)
+        for row in rows:
+            services.save_record(record=row, by=request.user)
+
+
+class RecordAdminMixin(InlineRowsThroughServicesMixin, BusyDatabaseAdminMixin):
     """For rows with no rule beyond their form: one service call per save or delete (and, like
     every admin form, the form again with a message if SQLite's lock was not free in time)."""
 

@@ -1,5 +1,6 @@
 """The city register's admin: cities (with CSV, merge and protected delete), programmes and
-designations. Every change goes through news.services.register."""
+designations, each with its history (news/admin/record_history.py). Every change goes through
+news.services.register or news.services.records."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -15,7 +16,8 @@ from news.services import CityRecordError, delete_city, merge_cities, save_city
 from .busy import BusyDatabaseAdminMixin
 from .csv_screens import CsvAdminMixin
 from .figures import MetricValueInline
-from .records import RecordAdminMixin
+from .record_history import RecordHistoryAdminMixin
+from .records import InlineRowsThroughServicesMixin, RecordAdminMixin
 
 
 class CityFiguresInline(MetricValueInline):
@@ -68,7 +70,13 @@ class CityMergeForm(forms.Form):
 
 
 @admin.register(City)
-class CityAdmin(BusyDatabaseAdminMixin, CsvAdminMixin, admin.ModelAdmin):
+class CityAdmin(
+    RecordHistoryAdminMixin,
+    InlineRowsThroughServicesMixin,
+    BusyDatabaseAdminMixin,
+    CsvAdminMixin,
+    admin.ModelAdmin,
+):
     form = CityAdminForm
     list_display = ["name", "name_zh", "province", "level", "division_code", "is_featured"]
     list_filter = ["province", "level", "is_featured"]
@@ -135,7 +143,7 @@ class CityAdmin(BusyDatabaseAdminMixin, CsvAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(RecordAdminMixin, admin.ModelAdmin):
+class ProgrammeAdmin(RecordHistoryAdminMixin, RecordAdminMixin, admin.ModelAdmin):
     list_display = ["name", "issuing_body", "start_year", "end_year"]
     list_filter = ["issuing_body"]
     search_fields = ["name", "issuing_body"]
@@ -144,7 +152,7 @@ class ProgrammeAdmin(RecordAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Designation)
-class DesignationAdmin(RecordAdminMixin, admin.ModelAdmin):
+class DesignationAdmin(RecordHistoryAdminMixin, RecordAdminMixin, admin.ModelAdmin):
     list_display = ["city", "programme", "status", "announced_on", "source_article"]
     list_filter = ["status", "programme", "city__province"]
     list_select_related = ["city", "programme", "source_article"]

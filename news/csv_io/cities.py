@@ -5,6 +5,7 @@ from django.utils.text import slugify
 
 from news.models import City, division_code_validator
 from news.search.index import refresh_articles_about
+from news.services.changes import bulk_history
 
 from .rows import (
     WRITE_BATCH_SIZE,
@@ -12,6 +13,7 @@ from .rows import (
     Progress,
     RowError,
     csv_text,
+    import_reason,
     report_progress,
     run_import,
 )
@@ -27,12 +29,19 @@ LEVELS_BY_TEXT = {
 
 
 def import_cities(
-    *, data: bytes, dry_run: bool = False, by=None, progress: Progress | None = None
+    *,
+    data: bytes,
+    dry_run: bool = False,
+    by=None,
+    progress: Progress | None = None,
+    file_name: str = "",
 ) -> ImportResult:
     """Create or update cities from CSV (key: slug). Writes nothing if any row is bad."""
     return run_import(
-        kind="cities", data=data, columns=CITY_COLUMNS, check=_check_cities, write=_write_cities,
-        dry_run=dry_run, by=by, progress=progress, multiline=CITY_MULTILINE_COLUMNS,
+        kind="cities", data=data, columns=CITY_COLUMNS, check=_check_cities,
+        write=lambda plan, progress, record: _write_cities(plan, progress, record, by),
+        dry_run=dry_run, by=by, progress=progress, file_name=file_name,
+        multiline=CITY_MULTILINE_COLUMNS,
     )  # fmt: skip
 
 
@@ -101,14 +110,20 @@ def _check_cities(rows, result: ImportResult, progress) -> tuple[list[City], lis
     return to_create, to_update
 
 
-def _write_cities(plan, progress) -> None:
+def _write_cities(plan, progress, record, by) -> None:
+    """Create and update in bulk; every city's history row points at the import `record`."""
     to_create, to_update = plan
-    City.objects.bulk_create(to_create, batch_size=WRITE_BATCH_SIZE)
+    created = City.objects.bulk_create(to_create, batch_size=WRITE_BATCH_SIZE)
+    if created and created[0].pk is None:  # a database that returns no keys from an insert
+        created = list(City.objects.filter(slug__in=[city.slug for city in to_create]))
     City.objects.bulk_update(
         to_update,
         ["name", "name_zh", "province", "level", "division_code", "summary"],
         batch_size=WRITE_BATCH_SIZE,
     )
+    history = {"model": City, "by": by, "reason": import_reason(record), "csv_import": record}
+    bulk_history(created, changed=False, **history)
+    bulk_history(to_update, changed=True, **history)
     refresh_articles_about(city.pk for city in to_update)
 
 

@@ -1,9 +1,14 @@
 """CSV import and export of metric values (key: metric, city, period), all or nothing."""
 
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+
+from django.utils import timezone
 
 from news.figures.numbers import format_number
 from news.models import Article, City, Metric, MetricValue
+from news.services.changes import copy_to_history
+from news.services.figures import refresh_figures_awaiting
 
 from .rows import (
     WRITE_BATCH_SIZE,
@@ -11,6 +16,7 @@ from .rows import (
     Progress,
     RowError,
     csv_text,
+    import_reason,
     report_progress,
     run_import,
 )
@@ -37,16 +43,31 @@ def parse_number(text: str) -> Decimal | None:
 
 
 def import_metric_values(
-    *, data: bytes, dry_run: bool = False, by=None, progress: Progress | None = None
+    *,
+    data: bytes,
+    dry_run: bool = False,
+    by=None,
+    progress: Progress | None = None,
+    file_name: str = "",
 ) -> ImportResult:
     """Create or update metric values from CSV (key: metric, city, period). All or nothing."""
     return run_import(
         kind="metric values", data=data, columns=METRIC_VALUE_COLUMNS, check=_check_values,
-        write=_write_values, dry_run=dry_run, by=by, progress=progress,
+        write=lambda plan, progress, record: _write_values(plan, progress, record, by),
+        dry_run=dry_run, by=by, progress=progress, file_name=file_name,
     )  # fmt: skip
 
 
-def _check_values(rows, result: ImportResult, progress) -> list[MetricValue]:
+@dataclass
+class ValuesPlan:
+    """The rows to write, whether each is new, and the articles whose figures they touch."""
+
+    rows: list[MetricValue] = field(default_factory=list)
+    is_new: list[bool] = field(default_factory=list)
+    articles: set = field(default_factory=set)
+
+
+def _check_values(rows, result: ImportResult, progress) -> ValuesPlan:
     metric_ids = dict(Metric.objects.values_list("slug", "pk"))
     city_ids = dict(City.objects.values_list("slug", "pk"))
     city_ids_by_code = dict(
@@ -66,7 +87,8 @@ def _check_values(rows, result: ImportResult, progress) -> list[MetricValue]:
     period_limit = MetricValue._meta.get_field("period").max_length
     note_limit = MetricValue._meta.get_field("source_note").max_length
     seen: dict[tuple, int] = {}
-    to_write: list[MetricValue] = []
+    plan = ValuesPlan()
+    now = timezone.now()
     total = len(rows)
     for done, (line, row) in enumerate(rows, start=1):
         report_progress(progress, "checking", done, total)
@@ -128,10 +150,13 @@ def _check_values(rows, result: ImportResult, progress) -> list[MetricValue]:
             result.created.append(summary)
         elif current[1:] != (value, article_id, note):
             result.changed.append(summary)
+            plan.articles.add(current[2])
         else:
             result.unchanged += 1
             continue
-        to_write.append(
+        plan.articles.add(article_id)
+        plan.is_new.append(current is None)
+        plan.rows.append(
             MetricValue(
                 metric_id=metric_id,
                 city_id=city_id,
@@ -139,21 +164,48 @@ def _check_values(rows, result: ImportResult, progress) -> list[MetricValue]:
                 value=value,
                 source_article_id=article_id,
                 source_note=note,
+                changed_at=now,
             )
         )
-    return to_write
+    return plan
 
 
-def _write_values(to_write: list[MetricValue], progress) -> None:
+def _write_values(plan: ValuesPlan, progress, record, by) -> None:
+    """Upsert in batches; each batch's history rows (created or changed) point at `record`."""
+    to_write, reason = plan.rows, import_reason(record)
     for start in range(0, len(to_write), WRITE_BATCH_SIZE):
+        batch = to_write[start : start + WRITE_BATCH_SIZE]
         MetricValue.objects.bulk_create(
-            to_write[start : start + WRITE_BATCH_SIZE],
+            batch,
             update_conflicts=True,
             unique_fields=["metric", "city", "period"],
-            update_fields=["value", "source_article", "source_note"],
+            update_fields=["value", "source_article", "source_note", "changed_at"],
         )
+        if batch and batch[0].pk is None:
+            _fetch_keys(batch)
+        flags = plan.is_new[start : start + WRITE_BATCH_SIZE]
+        for is_new in (True, False):
+            copy_to_history(
+                MetricValue,
+                [value.pk for value, new in zip(batch, flags, strict=True) if new is is_new],
+                by=by, reason=reason, changed=not is_new, csv_import=record,
+            )  # fmt: skip
         if progress is not None:
             progress("writing", min(start + WRITE_BATCH_SIZE, len(to_write)), len(to_write))
+    refresh_figures_awaiting(plan.articles)
+
+
+def _fetch_keys(batch: list[MetricValue]) -> None:
+    """Primary keys for an upserted batch, where the database did not return them."""
+    keys = {
+        (metric, city, period): pk
+        for pk, metric, city, period in MetricValue.objects.filter(
+            metric_id__in={value.metric_id for value in batch},
+            city_id__in={value.city_id for value in batch},
+        ).values_list("pk", "metric_id", "city_id", "period")
+    }
+    for value in batch:
+        value.pk = keys[(value.metric_id, value.city_id, value.period)]
 
 
 def export_metric_values(values=None) -> str:

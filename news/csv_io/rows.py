@@ -3,7 +3,8 @@ row-by-row errors, and one path that checks every row and then writes all or not
 
 An import first reads and checks every row against the database as it stands, and collects every
 problem with its line number and column. Only a file without a single bad row is written, in one
-transaction; a dry run stops after the check.
+transaction; a dry run stops after the check. A written import is one `CsvImport` (file name,
+who, when, counts), and every record it created or changed has a history row pointing at it.
 
 Every CSV written here is safe to open in a spreadsheet (OWASP's advice on CSV injection): a
 cell that starts with =, +, -, @, a tab or a carriage return, and is not a plain number such as
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError, transaction
 
 from news.caching import content_changed
+from news.models import CsvImport
 
 logger = logging.getLogger("news.csv_io")
 
@@ -79,6 +81,8 @@ class ImportResult:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     written: bool = False
+    #: The record of a written import.
+    record: CsvImport | None = None
 
     @property
     def ok(self) -> bool:
@@ -208,10 +212,12 @@ def run_import(
     dry_run: bool,
     by,
     progress: Progress | None,
+    file_name: str = "",
     multiline: frozenset[str] = frozenset(),
 ) -> ImportResult:
     """Read `data`, let `check(rows, result, progress)` fill in the result and return the plan,
-    and, if no row is bad and this is no dry run, `write(plan, progress)` in one transaction.
+    and, if no row is bad and this is no dry run, `write(plan, progress, record)` in one
+    transaction, `record` being the import's CsvImport (its history rows point at it).
     `multiline` names the columns that may hold tabs and line breaks."""
     parsed = CsvRows(data, columns, multiline)
     result = ImportResult(kind=kind, rows=len(parsed.rows), errors=list(parsed.errors))
@@ -222,15 +228,29 @@ def run_import(
         return result
     try:
         with transaction.atomic():
-            write(plan, progress)
+            record = CsvImport.objects.create(
+                kind=kind,
+                file_name=file_name[: CsvImport._meta.get_field("file_name").max_length],
+                by=by if getattr(by, "is_authenticated", False) else None,
+                rows=result.rows,
+                created=len(result.created),
+                changed=len(result.changed),
+                unchanged=result.unchanged,
+            )
+            write(plan, progress, record)
             content_changed()
     except DatabaseError as error:
         logger.warning("Import of %s refused by the database: %s", kind, error)
         result.errors.append(RowError(0, "", f"the database refused the changes: {error}"))
         return result
-    result.written = True
+    result.written, result.record = True, record
     logger.info("Import of %s by %s: %s", kind, by, result.summary())
     return result
+
+
+def import_reason(record: CsvImport) -> str:
+    """The reason on the history row of each record an import wrote."""
+    return f"CSV import #{record.pk} of {record.file_name or 'a file'}"
 
 
 def csv_text(header: list[str], rows: Iterable[Iterable]) -> str:

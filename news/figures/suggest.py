@@ -10,12 +10,15 @@ or a linking word ("with", "for", "to", "were", …). Years, dates, ranges, rank
 ordinals and percentages are not figures a city reports as a count.
 """
 
+import hashlib
 import html
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from news.sanitise import plain_text
+
+from .periods import period_near
 
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -47,7 +50,13 @@ MATCH_THRESHOLD = 0.5
 MATCH_IGNORE = {"and", "the", "of", "on", "with", "a", "an", "in", "for", "to", "by"}
 
 TOKEN = re.compile(r"[A-Za-z][A-Za-z\-’']*|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[%]")
-SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9“\"])|\n{2,}")
+SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9“\"])")
+PARAGRAPH_END = re.compile(r"\n{2,}")
+
+
+def fingerprint(sentence: str) -> str:
+    """The sentence's identity, whatever its spacing: SHA-256 of its words."""
+    return hashlib.sha256(" ".join(sentence.split()).encode()).hexdigest()
 
 
 @dataclass
@@ -58,6 +67,26 @@ class Suggestion:
     sentence: str
     metric: object = None
     score: float = 0.0
+    #: The year or span the sentence names nearest the number, else the first its paragraph
+    #: names; or "".
+    period: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.sentence)
+
+    @property
+    def identity(self) -> tuple:
+        """What a review of this suggestion is remembered by (with its article)."""
+        return (self.fingerprint, self.value, self.phrase[:300])
+
+    @property
+    def key(self) -> str:
+        """The identity as one short string, for a form to send back."""
+        sentence, value, phrase = self.identity
+        return hashlib.sha256(f"{sentence}|{value.normalize():f}|{phrase}".encode()).hexdigest()[
+            :32
+        ]
 
     @property
     def proposed_unit(self) -> str:
@@ -70,7 +99,15 @@ class Suggestion:
 
 
 def sentences(text: str) -> list[str]:
-    return [part.strip() for part in SENTENCE_END.split(text) if part and part.strip()]
+    return [sentence for paragraph in paragraphs(text) for sentence in _sentences_of(paragraph)]
+
+
+def paragraphs(text: str) -> list[str]:
+    return [part.strip() for part in PARAGRAPH_END.split(text) if part and part.strip()]
+
+
+def _sentences_of(paragraph: str) -> list[str]:
+    return [part.strip() for part in SENTENCE_END.split(paragraph) if part and part.strip()]
 
 
 def _number(token: str) -> Decimal | None:
@@ -88,55 +125,64 @@ def _is_year(token: str, next_text: str) -> bool:
 
 
 def find_figures(text: str) -> list[Suggestion]:
-    """Every (number, counted phrase, sentence) in `text`, in reading order."""
+    """Every (number, counted phrase, sentence, period) in `text`, in reading order."""
     found = []
-    for sentence in sentences(text):
-        matches = list(TOKEN.finditer(sentence))
-        for index, match in enumerate(matches):
-            token = match.group()
-            value = _number(token)
-            if value is None:
-                continue
-            following = sentence[match.end() : match.end() + 2]
-            previous = matches[index - 1].group().lower() if index else ""
-            if (
-                _is_year(token, following)
-                or following.startswith(("-", "–", "%", ".", "/", ":"))
-                or previous in NOT_A_COUNT_AFTER
-                or sentence[max(0, match.start() - 1) : match.start()] in {"-", "–", "/"}
-            ):
-                continue
-            phrase_words = []
-            for later_index, later in enumerate(matches[index + 1 :], start=index + 1):
-                word = later.group()
-                gap = sentence[matches[later_index - 1].end() : later.start()]
-                if phrase_words and re.search(r"[,;:()\"“”]", gap):
+    for paragraph in paragraphs(text):
+        for sentence in _sentences_of(paragraph):
+            found.extend(_figures_in(sentence, paragraph))
+    return found
+
+
+def _figures_in(sentence: str, paragraph: str) -> list[Suggestion]:
+    found = []
+    matches = list(TOKEN.finditer(sentence))
+    for index, match in enumerate(matches):
+        token = match.group()
+        value = _number(token)
+        if value is None:
+            continue
+        following = sentence[match.end() : match.end() + 2]
+        previous = matches[index - 1].group().lower() if index else ""
+        if (
+            _is_year(token, following)
+            or following.startswith(("-", "–", "%", ".", "/", ":"))
+            or previous in NOT_A_COUNT_AFTER
+            or sentence[max(0, match.start() - 1) : match.start()] in {"-", "–", "/"}
+        ):
+            continue
+        phrase_words = []
+        for later_index, later in enumerate(matches[index + 1 :], start=index + 1):
+            word = later.group()
+            gap = sentence[matches[later_index - 1].end() : later.start()]
+            if phrase_words and re.search(r"[,;:()\"“”]", gap):
+                break
+            lowered = word.lower()
+            if _number(word) is not None:
+                break
+            if lowered in JOINERS and phrase_words:
+                upcoming = (
+                    matches[later_index + 1].group() if later_index + 1 < len(matches) else ""
+                )
+                if _number(upcoming) is not None:
                     break
-                lowered = word.lower()
-                if _number(word) is not None:
-                    break
-                if lowered in JOINERS and phrase_words:
-                    upcoming = (
-                        matches[later_index + 1].group() if later_index + 1 < len(matches) else ""
-                    )
-                    if _number(upcoming) is not None:
-                        break
-                    phrase_words.append(word)
-                    continue
-                if lowered in PHRASE_STOPS:
-                    if phrase_words:
-                        break
-                    continue
                 phrase_words.append(word)
-                if len(phrase_words) >= MAX_PHRASE_WORDS:
+                continue
+            if lowered in PHRASE_STOPS:
+                if phrase_words:
                     break
-            while phrase_words and phrase_words[-1].lower() in JOINERS:
-                phrase_words.pop()
-            if not phrase_words or phrase_words[0].lower() in NOT_A_COUNT_UNITS:
                 continue
-            if any(word.lower() in NOT_A_COUNT_UNITS for word in phrase_words[:1]):
-                continue
-            found.append(Suggestion(value, token, " ".join(phrase_words), sentence))
+            phrase_words.append(word)
+            if len(phrase_words) >= MAX_PHRASE_WORDS:
+                break
+        while phrase_words and phrase_words[-1].lower() in JOINERS:
+            phrase_words.pop()
+        if not phrase_words or phrase_words[0].lower() in NOT_A_COUNT_UNITS:
+            continue
+        if any(word.lower() in NOT_A_COUNT_UNITS for word in phrase_words[:1]):
+            continue
+        # The year nearest the number in its sentence; else the paragraph's first (its setting).
+        period = period_near(sentence, match.start()) or period_near(paragraph, 0)
+        found.append(Suggestion(value, token, " ".join(phrase_words), sentence, period=period))
     return found
 
 

@@ -52,13 +52,20 @@ def city_series(city, figures) -> list[dict]:
 
 
 def ranked_rows(values) -> list[dict]:
-    """Cities by value, largest first; equal values share a rank (1, 2, 2, 4)."""
+    """Cities by value, largest first; equal values share a rank (1, 2, 2, 4). Each row says
+    when its figure last changed (`changed_at`, kept by the services; None if not known)."""
     rows, rank, previous = [], 0, None
     for position, value in enumerate(values, start=1):
         if value.value != previous:
             rank, previous = position, value.value
         rows.append(
-            {"rank": rank, "city": value.city, "value": value.value, "source": source_of(value)}
+            {
+                "rank": rank,
+                "city": value.city,
+                "value": value.value,
+                "source": source_of(value),
+                "changed_at": value.changed_at,
+            }
         )
     return rows
 

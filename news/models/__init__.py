@@ -1,11 +1,13 @@
-"""The newsroom's data, by part: the city register, articles, their history, figures, what
-each member of staff chooses for themselves (people), and the mail the newsroom sends (mail).
+"""The newsroom's data, by part: the city register, articles, their history, figures, the
+history of the register and figures (changes), what each member of staff chooses for
+themselves (people), and the mail the newsroom sends (mail).
 
 Each model's queryset sits beside it and holds the read rules (public(), with_listing_data() …).
 """
 
 from .articles import Article, ArticleQuerySet, ArticleRedirect, BodyImage
-from .figures import Metric, MetricValue
+from .changes import CsvImport
+from .figures import Metric, MetricValue, ReviewedFigure
 from .history import ArticleEvent, ArticleRevision, ChangeNote
 from .mail import OutgoingMail
 from .people import StaffProfile
@@ -21,11 +23,13 @@ __all__ = [
     "BodyImage",
     "ChangeNote",
     "City",
+    "CsvImport",
     "Designation",
     "Metric",
     "MetricValue",
     "OutgoingMail",
     "Programme",
+    "ReviewedFigure",
     "PublicationState",
     "StaffProfile",
     "division_code_validator",

@@ -136,6 +136,13 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
+    figures_awaiting = models.PositiveIntegerField(
+        "figures awaiting confirmation",
+        default=0,
+        editable=False,
+        help_text="How many figures the text reports that are neither recorded nor dismissed; "
+        "kept current by news.services.figures.",
+    )
     search_vector = SearchVectorField(
         null=True,
         editable=False,
@@ -154,6 +161,11 @@ class Article(models.Model):
             models.Index(fields=["status", "published_at"], name="article_status_published"),
             models.Index(fields=["kind", "status", "published_at"], name="article_kind_published"),
             models.Index(fields=["status", "expires_at"], name="article_status_expires"),
+            models.Index(
+                fields=["-modified_at"],
+                condition=Q(figures_awaiting__gt=0),
+                name="article_figures_awaiting",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,5 +1,6 @@
 """Figures as data: metric definitions and their sourced values per city and period."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -8,6 +9,7 @@ from django.utils import timezone
 from news.figures.periods import period_sort_key
 
 from .articles import Article
+from .changes import record_history
 from .register import City, source_is_public, unique_slug
 from .visibility import visible_condition
 
@@ -70,6 +72,7 @@ class Metric(models.Model):
     description = models.TextField(blank=True, help_text="What is counted and how.")
 
     objects = MetricQuerySet.as_manager()
+    history = record_history()
 
     class Meta:
         ordering = ["name"]
@@ -106,8 +109,20 @@ class MetricValue(models.Model):
     source_note = models.CharField(
         max_length=300, blank=True, help_text="Where the figure comes from, if not from an article."
     )
+    changed_at = models.DateTimeField(
+        "last changed",
+        null=True,
+        blank=True,
+        default=timezone.now,
+        editable=False,
+        help_text="When this figure was last created or changed (empty for figures older than "
+        "their history); the public metric page shows it.",
+    )
 
     objects = MetricValueQuerySet.as_manager()
+    # A history row per change; looked up by the value's id only, so the copied links to the
+    # metric, city and article need no index of their own (a 100,000-row import writes fewer).
+    history = record_history(no_db_index=["metric", "city", "source_article"])
 
     class Meta:
         verbose_name = "metric value"
@@ -128,3 +143,50 @@ class MetricValue(models.Model):
         # The article may still be unsaved when the figure is added inline on its form.
         if self.source_article is None and not self.source_note.strip():
             raise ValidationError("Give the figure a source: an article or a source note.")
+
+
+class ReviewedFigure(models.Model):
+    """A figure suggestion someone decided on, so it is not suggested again: dismissed, or
+    recorded as a value (while that value exists).
+
+    A suggestion is known by its article, a fingerprint of the sentence it was read from, its
+    value and the words saying what it counts: a figure in an edited sentence, or a new one, is
+    suggested afresh; the same figure is not.
+    """
+
+    class Outcome(models.TextChoices):
+        RECORDED = "recorded", "Recorded"
+        DISMISSED = "dismissed", "Dismissed"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reviewed_figures")
+    sentence_fingerprint = models.CharField(
+        max_length=64, help_text="SHA-256 of the sentence, its spaces collapsed."
+    )
+    value = models.DecimalField(max_digits=20, decimal_places=4)
+    phrase = models.CharField(max_length=300, help_text="What the number counts, as written.")
+    sentence = models.TextField(help_text="The sentence the figure was read from.")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    metric_value = models.ForeignKey(
+        MetricValue,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The value it was recorded as; if that value is deleted, it is suggested again.",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "sentence_fingerprint", "value", "phrase"],
+                name="one_review_per_suggestion",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value.normalize():f} {self.phrase} ({self.get_outcome_display()})"

@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .changes import record_history
 from .visibility import visible_condition
 
 division_code_validator = RegexValidator(
@@ -131,6 +132,7 @@ class City(models.Model):
     )
 
     objects = CityQuerySet.as_manager()
+    history = record_history()
 
     class Meta:
         verbose_name_plural = "cities"
@@ -212,6 +214,7 @@ class Programme(models.Model):
     description = models.TextField(blank=True)
 
     objects = ProgrammeQuerySet.as_manager()
+    history = record_history()
 
     class Meta:
         ordering = ["-start_year", "name"]
@@ -287,6 +290,7 @@ class Designation(models.Model):
     )
 
     objects = DesignationQuerySet.as_manager()
+    history = record_history()
 
     class Meta:
         ordering = ["-announced_on", "programme__name", "city__name"]

@@ -2,15 +2,25 @@
 one transaction, the changed object back, and a NewsroomError with a readable message when the
 rules refuse. Modules by part: articles (create, edit, restore, delete), workflow (who may do
 what, status steps), history (versions, revisions, diffs), register (cities), figures, and
-records (rows with no rule beyond their form), people (staff preferences), notifications (the
-mail a workflow step queues, and for whom) and delivery (sending queued mail, retries).
+records (rows with no rule beyond their form), people (staff preferences); changes (who made a
+change to the register or figures, on its history) and put_back (a record as it was);
+notifications (the mail a workflow step queues, and for whom) and delivery (sending queued
+mail, retries).
 """
 
 from .articles import RowChange, create_article, delete_article, edit_article, restore_revision
 from .errors import CityRecordError, EditConflict, FigureError, NewsroomError, WorkflowError
-from .figures import AcceptedFigure, record_article_figures, save_article_figures
+from .figures import (
+    AcceptedFigure,
+    bring_back_figures,
+    pending_suggestions,
+    record_article_figures,
+    refresh_figures_awaiting,
+    save_article_figures,
+)
 from .history import diff_revisions, record_revision, save_version, snapshot
 from .people import update_preferences
+from .put_back import PutBackError, put_back_record
 from .records import delete_records, save_record
 from .register import city_delete_blockers, delete_city, merge_cities, save_city
 from .workflow import (
@@ -37,11 +47,13 @@ __all__ = [
     "EditConflict",
     "FigureError",
     "NewsroomError",
+    "PutBackError",
     "RowChange",
     "Transition",
     "WorkflowError",
     "allowed_transitions",
     "archive_article",
+    "bring_back_figures",
     "can_edit",
     "city_delete_blockers",
     "create_article",
@@ -53,9 +65,12 @@ __all__ = [
     "may_publish",
     "may_take",
     "merge_cities",
+    "pending_suggestions",
     "publish_article",
+    "put_back_record",
     "record_article_figures",
     "record_revision",
+    "refresh_figures_awaiting",
     "restore_revision",
     "return_to_draft",
     "save_article_figures",

@@ -14,12 +14,21 @@ from django.utils import timezone
 
 from news import images
 from news.caching import content_changed
-from news.models import Article, ArticleEvent, ArticleRedirect, BodyImage, ChangeNote
+from news.models import (
+    Article,
+    ArticleEvent,
+    ArticleRedirect,
+    BodyImage,
+    ChangeNote,
+    Designation,
+    MetricValue,
+)
 from news.sanitise import sanitise_html
 from news.search.index import refresh_search_vectors
 
+from .changes import bulk_history
 from .errors import EditConflict, WorkflowError
-from .figures import save_article_figures
+from .figures import refresh_figures_awaiting, save_article_figures
 from .history import RESTORED_FIELDS, save_version
 from .workflow import can_edit, locked, may_publish
 
@@ -28,6 +37,8 @@ Action = ArticleEvent.Action
 
 #: Changes to an article readers see are "minor" (a typo) or "major" (needs a public note).
 CHANGE_KINDS = ("minor", "major")
+#: Records that name an article as their source (its deletion leaves them without one).
+SOURCED = (MetricValue, Designation)
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,7 @@ def create_article(
     given = (article.hero_image.name, article.hero_renditions) if article.hero_renditions else None
     _save_parts(
         article,
+        by=by,
         previous_hero=given or ("", []),
         cities=cities,
         programmes=programmes,
@@ -127,6 +139,7 @@ def edit_article(
 
     _save_parts(
         article,
+        by=by,
         previous_hero=(stored.hero_image.name, stored.hero_renditions),
         cities=cities,
         programmes=programmes,
@@ -174,7 +187,19 @@ def delete_article(*, article: Article, by) -> None:
         raise WorkflowError("You do not have permission to delete articles.")
     files = [(article.hero_image.name, article.hero_renditions)]
     files += [(item.image.name, item.renditions) for item in article.body_images.all()]
+    # The figures and designations it sourced lose their source: that is on their history.
+    sourced = {model: list(model.objects.filter(source_article=article)) for model in SOURCED}
     article.delete()
+    now, reason = timezone.now(), f"Source article “{article.title}” deleted"
+    for value in sourced[MetricValue]:
+        value.changed_at = now
+    MetricValue.objects.filter(pk__in=[value.pk for value in sourced[MetricValue]]).update(
+        changed_at=now
+    )
+    for model, records in sourced.items():
+        for record in records:
+            record.source_article = None
+        bulk_history(records, model=model, by=by, reason=reason, changed=True)
     content_changed()
     transaction.on_commit(lambda: [images.delete_files(*pair) for pair in files])
 
@@ -183,8 +208,11 @@ def delete_article(*, article: Article, by) -> None:
 
 
 def _index(article: Article) -> None:
-    """Refresh the search vector once, after the cities and tags it includes are saved."""
+    """Refresh what is derived from the saved article once, after everything it reads is saved:
+    the search vector (cities and tags included) and the count of figures awaiting
+    confirmation (its text and recorded figures)."""
     refresh_search_vectors([article.pk])
+    refresh_figures_awaiting([article.pk])
 
 
 def _conflict(stored: Article) -> EditConflict:
@@ -226,7 +254,7 @@ def _check_change_kind(stored: Article, changed: bool, change_kind: str, note: s
 
 
 def _save_parts(
-    article: Article, *, previous_hero, cities, programmes, tags, body_images, figures
+    article: Article, *, by, previous_hero, cities, programmes, tags, body_images, figures
 ) -> None:
     """Everything saved beside the article's own row, in the order create and edit share."""
     _save_related(article, cities=cities, programmes=programmes, tags=tags)
@@ -234,7 +262,7 @@ def _save_parts(
         article, previous_name=previous_hero[0], previous_renditions=previous_hero[1]
     )
     _save_body_images(article, body_images)
-    save_article_figures(article=article, changes=figures)
+    save_article_figures(article=article, changes=figures, by=by)
 
 
 def _save_related(article: Article, *, cities, programmes, tags) -> None:

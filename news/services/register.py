@@ -3,18 +3,22 @@
 A city's names are part of the search document of every article about it, so a rename
 re-indexes those articles here, in the service, not in whichever screen made the change.
 A city's image gets its renditions here, once, and replaced or deleted files go when the
-transaction commits, as an article's images do.
+transaction commits, as an article's images do. Every change is on the history of the records
+it touches (news/models/changes.py), naming the person who made it.
 """
 
 import logging
 
 from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from news import images
 from news.caching import content_changed
-from news.models import Article, City
+from news.models import Article, City, Designation, MetricValue
 from news.search.index import refresh_articles_about
 
+from .changes import attribute, person
 from .errors import CityRecordError
 
 logger = logging.getLogger(__name__)
@@ -28,11 +32,12 @@ INDEXED_FIELDS = {"name", "name_zh"}
 
 
 @transaction.atomic
-def save_city(*, city: City, by=None, changed_fields=()) -> City:
+def save_city(*, city: City, by=None, changed_fields=(), reason: str = "") -> City:
     """Save a city from a form (its image already checked by news.images.clean_upload);
     renaming it re-indexes the articles about it."""
     renamed = city.pk is not None and INDEXED_FIELDS & set(changed_fields)
     stored = City.objects.filter(pk=city.pk).values("image", "image_renditions").first()
+    attribute(city, by=by, reason=reason)
     city.save()
     _process_image(city, previous=stored or {"image": "", "image_renditions": []})
     if renamed:
@@ -53,6 +58,7 @@ def _process_image(city: City, *, previous: dict) -> None:
         )
     else:
         city.image_renditions, city.image_width, city.image_height = [], None, None
+    # Derived from the image just saved (its history row holds the image's name).
     City.objects.filter(pk=city.pk).update(
         image_renditions=city.image_renditions,
         image_width=city.image_width,
@@ -101,7 +107,7 @@ def delete_city(*, city: City, by=None) -> None:
                 "Remove it from those records or merge it into another city first."
             )
         logger.info("City %s deleted by %s", city, by)
-        city.delete()
+        attribute(city, by=by).delete()
         _delete_image_on_commit(city.image.name, city.image_renditions)
         content_changed()
 
@@ -133,10 +139,19 @@ def merge_cities(*, source: City, into: City, by=None) -> City:
         for article in Article.objects.filter(cities=source):
             article.cities.add(into)
         source.articles.clear()
-        source.designations.update(city=into)
-        source.metric_values.update(city=into)
+        reason = f"Merged {source} into {into}"
+        designations = list(source.designations.all())
+        values = list(source.metric_values.all())
+        now = timezone.now()
+        for record in [*designations, *values]:
+            record.city = into
+        for value in values:
+            value.changed_at = now
+        history = {"default_user": person(by), "default_change_reason": reason}
+        bulk_update_with_history(designations, Designation, ["city"], **history)
+        bulk_update_with_history(values, MetricValue, ["city", "changed_at"], **history)
         logger.info("City %s merged into %s by %s", source, into, by)
-        source.delete()
+        attribute(source, by=by, reason=reason).delete()
         _delete_image_on_commit(source.image.name, source.image_renditions)
         content_changed()
     return into

@@ -30,6 +30,7 @@ class CsvImportCommand(BaseCommand):
             data=path.read_bytes(),
             dry_run=dry_run,
             progress=ProgressBar(self.stderr._out, force=progress),
+            file_name=path.name,
         )
         for error in result.errors:
             self.stderr.write(f"{path.name}: {error}")
