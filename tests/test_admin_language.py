@@ -45,6 +45,16 @@ def test_a_language_the_site_lacks_falls_back_to_english(client, editor):
     assert language_of(client.get("/admin/")) == "en"
 
 
+@pytest.mark.parametrize(
+    "header",
+    ["zh-;q=abc, ,,*;q=0.5", "x" * 1000, "*", "en;q=0, zh-hans;q=0", "\x00zh", "zh-hans-" * 200],
+)
+def test_a_malformed_or_hostile_accept_language_gets_english_not_an_error(client, editor, header):
+    assert language_of(client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE=header)) == "en"
+    client.force_login(editor)
+    assert language_of(client.get("/admin/", HTTP_ACCEPT_LANGUAGE=header)) == "en"
+
+
 def test_a_persons_choice_beats_their_browser(client, editor):
     client.force_login(editor)
     choose(editor, "en")

@@ -21,6 +21,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 LANGUAGES = ["en", "zh-hans"]
+#: On a desktop the sidebar, its toggle and the page's margins take at most this much width.
+SIDEBAR_AND_MARGINS = 300
 PASSWORDS = {username: password for username, _role, password in DEMO_USERS}
 LISTEN = """
 window.__violations = [];
@@ -119,6 +121,10 @@ def audit(page, axe, where: str, screen: str) -> list[str]:
     width = page.evaluate("document.documentElement.scrollWidth")
     if width > SCREENS[screen]["width"]:
         problems.append(f"{where}\n    reflow: the page is {width} px wide")
+    # Nothing squeezes the page's content: beside the sidebar on a desktop, all of a phone.
+    content = page.evaluate("document.querySelector('#content').getBoundingClientRect().width")
+    if content < SCREENS[screen]["width"] - (SIDEBAR_AND_MARGINS if screen == "desktop" else 0):
+        problems.append(f"{where}\n    layout: the content is only {content:.0f} px wide")
     return problems
 
 
