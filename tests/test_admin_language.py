@@ -221,6 +221,14 @@ def test_the_top_bar_names_the_person_and_links_preferences_and_the_site(client,
     assert "css/newsroom-admin.css" in html and "admin/js/theme.js" in html
 
 
+def test_djangos_password_change_pages_keep_the_newsrooms_top_bar(client, editor):
+    client.force_login(editor)
+    for url in ["/admin/password_change/", "/admin/password_change/done/"]:
+        html = client.get(url).content.decode()
+        assert 'action="/admin/preferences/language/"' in html, url
+        assert 'href="/admin/preferences/"' in html, url
+
+
 def test_a_writer_sees_the_articles_essentials_first_and_the_rest_folded(client, writer, editor):
     article = ArticleFactory(
         author=writer, status=Article.Status.DRAFT, published_at=None, title="Draft"
