@@ -54,7 +54,8 @@ SITE_NAME = os.environ.get("SITE_NAME", "cityinno")
 # --- Apps -------------------------------------------------------------------------------------
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with the newsroom's site as its default (news/admin/site.py).
+    "cityinno.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -88,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: under /admin/, each person's chosen language, else the browser's.
+    "news.admin.language.AdminLanguageMiddleware",
     "news.middleware.AdminNullCharacterGuard",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

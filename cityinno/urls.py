@@ -15,10 +15,6 @@ from news.views.site import robots_txt
 # A database outage is a 503 page rather than a server error (news/views/errors.py).
 handler500 = "news.views.errors.server_error"
 
-admin.site.site_header = "cityinno newsroom"
-admin.site.site_title = "cityinno admin"
-admin.site.index_title = "Newsroom"
-
 urlpatterns = [
     # Password reset for staff by e-mail, in the admin's style. The admin's sign-in page offers
     # "Forgotten your login credentials?" because a URL is named admin_password_reset.

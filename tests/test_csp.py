@@ -30,7 +30,8 @@ PUBLIC_PAGES = [
 ]  # fmt: skip
 ADMIN_PAGES = [
     "/admin/", "/admin/news/article/", "/admin/news/article/add/", "/admin/news/city/",
-    "/admin/news/metricvalue/", "/admin/news/city/import/",
+    "/admin/news/metricvalue/", "/admin/news/city/import/", "/admin/preferences/",
+    "/admin/section/register/",
 ]  # fmt: skip
 #: What the policy must say, directive by directive (the nonce comes only where one is used).
 EXPECTED = {

@@ -545,8 +545,8 @@ def test_awaiting_confirmation_panel_is_bounded_and_links_to_the_suggestions(
         panel = awaiting_confirmation_panel(panel_request(records_admin))
     assert panel.count == articles and len(panel.items) == min(articles, PANEL_ITEMS)
     assert panel.items[0].url == f"/admin/news/article/{made[-1].pk}/figures/"
-    assert panel.items[0].detail.startswith("3 figure(s)")
-    assert bool(panel.more_url) is (articles > PANEL_ITEMS)
+    assert panel.items[0].detail.startswith("3 figures")
+    assert panel.more_url == "/admin/news/article/?figures_awaiting=yes"
     assert RECORDS_PANELS[0] is awaiting_confirmation_panel
 
 

@@ -200,6 +200,9 @@ def test_publishing_now_mails_the_writer_both_links(client, newsroom, mailbox, c
     assert f"Edith Ma published your article “{TITLE}”. It is on the site now." in body
     assert f"Read it on the site:\n{SITE}{article.get_absolute_url()}\n" in body
     assert f"{SITE}/admin/news/article/{article.pk}/change/" in body
+    # Where to turn the mail off: the page each person's preferences are on.
+    assert body.rstrip().endswith(f"{SITE}/admin/preferences/")
+    assert client.get("/admin/preferences/").status_code == 200
 
 
 def test_scheduling_says_when_in_china_standard_time(client, newsroom, mailbox, commit):

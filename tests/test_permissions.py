@@ -258,8 +258,9 @@ def test_editor_bulk_publish_action_publishes(client, editor):
 
 
 #: The editors' article list: a fixed number of queries however many articles there are
-#: (session, user, permissions, count, page of rows with authors, filters' programmes…).
-ADMIN_ARTICLE_LIST_MAX_QUERIES = 10
+#: (session, user, their admin language, permissions, count, page of rows with authors,
+#: filters' programmes…).
+ADMIN_ARTICLE_LIST_MAX_QUERIES = 11
 
 
 def test_admin_article_list_runs_a_fixed_number_of_queries(

@@ -8,6 +8,11 @@ through services, and the tag admin; mail: the outbox, read only, for superusers
 that could not get SQLite's write lock in time comes back as the same form; access: the
 sign-in lockout page, password reset for staff and the client's address (used by the settings
 and cityinno/urls.py, so not imported here).
+
+The desk: site is the admin site itself (Django's default `admin.site`, cityinno/apps.py), with
+dashboard (the start page's panels per role, panels.py), sections (navigation by part),
+article_filters (the article list's filters the panels link to), preferences and language (each
+person's admin language and e-mail choice).
 """
 
 from . import articles, figures, mail, records, register  # noqa: F401  (each registers its admins)

@@ -66,8 +66,8 @@ class StaffPasswordResetForm(auth_forms.PasswordResetForm):
 
 
 class AdminLook:
-    """What the admin's templates (admin/base_site.html) need to look like this admin. Read at
-    request time: cityinno/urls.py names the site after this module is imported."""
+    """What the admin's templates (admin/base_site.html) need to look like this admin: the
+    site's names, in the language of the request."""
 
     def get_context_data(self, **kwargs):
         return {

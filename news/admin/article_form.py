@@ -6,6 +6,8 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin import widgets
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from django_prose_editor.fields import ProseEditorFormField
 from taggit.models import Tag
 
@@ -95,6 +97,11 @@ class ArticleAdminForm(forms.ModelForm):
             widget=AutocompleteSelectMultiple(Article._meta.get_field("tags"), admin.site),
             help_text="Start typing to find existing tags.",
         )
+        for field in self.fields.values():
+            if isinstance(field.widget, widgets.AdminSplitDateTime):
+                # Django writes "Date:" and "Time:" as plain text, which names neither box.
+                for box, part in zip(field.widget.widgets, [_("Date"), _("Time")], strict=True):
+                    box.attrs.setdefault("aria-label", f"{capfirst(field.label)}: {part}")
         if self.instance.pk:
             self.initial["tags"] = list(self.instance.tags.all())
             self.initial["opened_version"] = self.instance.version

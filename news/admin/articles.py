@@ -10,11 +10,13 @@ from django.contrib import admin
 from django.contrib.admin.utils import construct_change_message
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 from js_asset import Media
 
 from news import images, services
 from news.models import Article, BodyImage
 
+from .article_filters import DeskFilter, WrittenByFilter
 from .article_form import ArticleAdminForm
 from .busy import BusyDatabaseAdminMixin
 from .figures import FiguresAwaitingFilter, FigureSuggestionsAdminMixin, MetricValueInline
@@ -119,7 +121,10 @@ class ArticleAdmin(
         "author",
         "is_featured",
     ]
-    list_filter = ["status", "kind", "is_featured", "programmes", FiguresAwaitingFilter]
+    list_filter = [
+        DeskFilter, WrittenByFilter, "status", "kind", "is_featured", "programmes",
+        FiguresAwaitingFilter,
+    ]  # fmt: skip
     list_select_related = ["author"]
     search_fields = ["title", "summary", "slug"]
     date_hierarchy = "published_at"
@@ -131,24 +136,36 @@ class ArticleAdmin(
     EDITOR_FIELDS = ["published_at", "updated_on", "expires_at", "is_featured", "author"]
 
     def get_fieldsets(self, request, obj=None):
+        """The story and what it is about first, open; the rest folded away (a <details>, no
+        script), except the publishing fields for those who may set them."""
         publishing = ["status", "published_at", "updated_on", "expires_at", "is_featured"]
         if obj is not None:
             publishing += ["last_major_update_at", "withdrawal_reason"]
+        folded = {"classes": ["collapse"]}
         fieldsets = [
-            (None, {"fields": ["title", "slug", "kind", "summary", "body", "opened_version"]}),
-            ("Publishing", {"fields": publishing}),
-            ("People and sources", {"fields": ["author", "byline", "source_name", "source_url"]}),
-            ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]}),
-            ("About", {"fields": ["cities", "programmes", "tags", "new_tags"]}),
+            (None, {"fields": ["title", "kind", "summary", "body", "opened_version"]}),
+            (_("What it is about"), {"fields": ["cities", "programmes", "tags", "new_tags"]}),
             (
-                "Search engines",
-                {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]},
+                _("Hero image"),
+                {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]},
+            ),
+            (
+                _("Publishing"),
+                {"fields": publishing, **({} if services.may_publish(request.user) else folded)},
+            ),
+            (
+                _("People and sources"),
+                {"fields": ["author", "byline", "source_name", "source_url"], **folded},
+            ),
+            (
+                _("Address and search engines"),
+                {"fields": ["slug", "seo_title", "seo_description"], **folded},
             ),
         ]
         if obj is not None and obj.status == Article.Status.PUBLISHED:
-            fieldsets.insert(1, ("This change", {"fields": ["change_kind", "change_note"]}))
+            fieldsets.insert(1, (_("This change"), {"fields": ["change_kind", "change_note"]}))
         if obj is not None:
-            fieldsets.append(("Audit trail", {"fields": ["audit_trail"]}))
+            fieldsets.append((_("Audit trail"), {"fields": ["audit_trail"], **folded}))
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):

@@ -6,6 +6,8 @@ listed in the dashboard); each reads a bounded number of rows, whatever the arch
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Window
+
 
 @dataclass(frozen=True)
 class PanelItem:
@@ -19,7 +21,7 @@ class PanelItem:
 @dataclass(frozen=True)
 class Panel:
     """`count` is every matching item; `items` are the first few (PANEL_ITEMS at most), and
-    `more_url` lists them all (a filtered change list), when there are more."""
+    `more_url` lists them all (a filtered change list)."""
 
     key: str
     title: str
@@ -34,3 +36,10 @@ PANEL_ITEMS = 8
 
 #: A panel is made from the request (its user) by one of these.
 PanelFunction = Callable[..., Panel]
+
+
+def first_rows(queryset, limit: int = PANEL_ITEMS) -> tuple[int, list]:
+    """How many rows `queryset` has, and its first `limit`, in one query: the total is a window
+    count, which the database takes before it applies the limit."""
+    rows = list(queryset.annotate(panel_total=Window(Count("pk")))[:limit])
+    return (rows[0].panel_total if rows else 0), rows

@@ -1,5 +1,6 @@
 """The read rules for articles: who may see what (public, reachable), what each page fetches
-(listing, detail, related reading, neighbours) and the list filters."""
+(listing, detail, related reading, neighbours), the list filters, and the newsroom's desk (what
+waits in the admin: scheduled, returned, the latest workflow step)."""
 
 from datetime import UTC, datetime
 
@@ -124,6 +125,44 @@ class ArticleQuerySet(models.QuerySet):
             published_at=article.published_at, pk__lte=article.pk
         )
         return later.only(*LINK_FIELDS).order_by("published_at", "pk").first()
+
+    # --- the desk: what waits for someone in the admin (news/admin/dashboard.py) -------------
+
+    def scheduled(self):
+        """Published with a publish time still to come (Article.is_scheduled): public() starts
+        showing each one when its time arrives."""
+        return self.filter(status=self.model.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def published_since(self, moment):
+        """Public articles that went public at `moment` or later."""
+        return self.public().filter(published_at__gte=moment)
+
+    def with_last_step(self):
+        """Each article with its latest workflow step (ArticleEvent.STEPS) as `last_step`,
+        `last_step_at`, `last_step_by` (a username) and `last_step_note`: who submitted an
+        article in review and when, or the note an editor returned a draft with."""
+        from .history import ArticleEvent
+
+        steps = ArticleEvent.objects.filter(
+            article=OuterRef("pk"), action__in=ArticleEvent.STEPS
+        ).order_by("-at", "-pk")
+        return self.annotate(
+            last_step=Subquery(steps.values("action")[:1]),
+            last_step_at=Subquery(steps.values("at")[:1]),
+            last_step_by=Subquery(steps.values("by__username")[:1]),
+            last_step_note=Subquery(steps.values("note")[:1]),
+        )
+
+    def returned(self):
+        """Drafts an editor sent back to their writer and nobody has moved on since: their
+        latest workflow step is the return."""
+        from .history import ArticleEvent
+
+        return (
+            self.filter(status=self.model.Status.DRAFT)
+            .with_last_step()
+            .filter(last_step=ArticleEvent.Action.RETURNED)
+        )
 
     def carried_tags(self):
         """Tags that at least one article of this queryset carries: for each tag, its tagged

@@ -11,6 +11,8 @@ news/services/record_history.py), so no request-wide state is read; a CSV import
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
@@ -18,8 +20,8 @@ class CsvImport(models.Model):
     """One CSV import that was written: which file, by whom, when, and what it did."""
 
     class Kind(models.TextChoices):
-        CITIES = "cities", "Cities"
-        METRIC_VALUES = "metric values", "Metric values"
+        CITIES = "cities", _("Cities")
+        METRIC_VALUES = "metric values", _("Metric values")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     file_name = models.CharField(
@@ -47,14 +49,18 @@ class CsvImport(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} from {self.file_name or 'a CSV file'}"
+        return gettext("%(kind)s from %(file)s") % {
+            "kind": self.get_kind_display(),
+            "file": self.file_name or gettext("a CSV file"),
+        }
 
     @property
     def summary(self) -> str:
-        return (
-            f"{self.rows} row(s): {self.created} created, {self.changed} changed, "
-            f"{self.unchanged} unchanged"
-        )
+        return gettext("%(rows)d row(s): %(created)d created, %(changed)d changed, "
+                       "%(unchanged)d unchanged") % {
+            "rows": self.rows, "created": self.created, "changed": self.changed,
+            "unchanged": self.unchanged,
+        }  # fmt: skip
 
 
 class RecordChange(models.Model):

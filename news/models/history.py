@@ -65,6 +65,12 @@ class ArticleEvent(models.Model):
         RESTORED = "restored", "Restored a revision"
         MAJOR_CHANGE = "major_change", "Major change"
 
+    #: The actions that move an article from one status to another: the workflow's steps.
+    STEPS = (
+        Action.SUBMITTED, Action.RETURNED, Action.PUBLISHED, Action.SCHEDULED,
+        Action.UNPUBLISHED, Action.ARCHIVED, Action.WITHDRAWN,
+    )  # fmt: skip
+
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=16, choices=Action.choices)
     at = models.DateTimeField(default=timezone.now)

@@ -169,7 +169,7 @@ def _render(kind: str, *, article: Article, by, note: str, person, language: str
                 "%(site)s sends this to staff about their work. To stop it, turn e-mail off in "
                 "your preferences in the newsroom: %(url)s"
             )
-            % {"site": settings.SITE_NAME, "url": f"{site}{reverse('admin:index')}"}
+            % {"site": settings.SITE_NAME, "url": f"{site}{reverse('admin:preferences')}"}
         )
         subject = _subject(kind) % values
     # A title is one line on every screen, but a header must never be given a line break.

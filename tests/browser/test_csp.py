@@ -139,7 +139,8 @@ def test_admin_and_rich_text_editor_work_under_the_policy(browser, site):
     page = tab.page
     problems = tab.problems("sign-in")
     for path in ["/admin/", "/admin/news/article/", "/admin/news/city/",
-                 "/admin/news/city/import/", "/admin/news/metricvalue/"]:  # fmt: skip
+                 "/admin/news/city/import/", "/admin/news/metricvalue/",
+                 "/admin/preferences/", "/admin/section/register/"]:  # fmt: skip
         tab.visit(path)
         problems += tab.problems(path)
 

@@ -1,0 +1,46 @@
+// Accessible names for two widgets whose libraries leave them unnamed: the rich-text editor's
+// editing area (Tiptap) and the search box inside each autocomplete field (Select2). Each takes
+// the text of its field's own <label>. Everything works without this script; it only tells
+// screen readers what each box is for.
+"use strict";
+{
+    const labelText = (id) => {
+        const label = id ? document.querySelector(`label[for="${CSS.escape(id)}"]`) : null;
+        return label ? label.textContent.replace(/[:：]\s*$/, "").trim() : "";
+    };
+
+    const name = (element, text) => {
+        if (element && text && !element.hasAttribute("aria-label")) {
+            element.setAttribute("aria-label", text);
+        }
+    };
+
+    const nameWidgets = () => {
+        for (const wrapper of document.querySelectorAll(".prose-editor")) {
+            const textarea = wrapper.querySelector("textarea");
+            name(wrapper.querySelector("[contenteditable]"), textarea && labelText(textarea.id));
+        }
+        for (const select of document.querySelectorAll("select.admin-autocomplete")) {
+            const container = select.nextElementSibling;
+            if (container && container.classList.contains("select2")) {
+                name(container.querySelector(".select2-search__field"), labelText(select.id));
+            }
+        }
+    };
+
+    // The widgets are built by other scripts, some after the page has loaded, and Select2
+    // rebuilds its boxes as choices change: name whatever has appeared, once a frame.
+    let queued = false;
+    const queue = () => {
+        if (!queued) {
+            queued = true;
+            requestAnimationFrame(() => {
+                queued = false;
+                nameWidgets();
+            });
+        }
+    };
+    new MutationObserver(queue).observe(document.documentElement, {childList: true, subtree: true});
+    document.addEventListener("prose-editor:ready", queue);
+    window.addEventListener("load", queue);
+}
