@@ -3,16 +3,20 @@ retry and what was given up on, with the mail server's last answer. Nothing is w
 `manage.py send_queued_mail --retry-given-up` queues given-up mail again."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from news.models import OutgoingMail
 
+#: OutgoingMail.state, said for people.
+STATES = {"waiting": _("waiting"), "sent": _("sent"), "given up": _("given up")}
+
 
 class StateFilter(admin.SimpleListFilter):
-    title = "state"
+    title = _("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("waiting", "Waiting"), ("sent", "Sent"), ("given-up", "Given up")]
+        return [("waiting", _("Waiting")), ("sent", _("Sent")), ("given-up", _("Given up"))]
 
     def queryset(self, request, queryset):
         if self.value() == "waiting":
@@ -40,9 +44,9 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         "failed_at",
     ]  # fmt: skip
 
-    @admin.display(description="state")
+    @admin.display(description=_("state"))
     def state(self, mail: OutgoingMail) -> str:
-        return mail.state
+        return STATES[mail.state]
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_superuser
