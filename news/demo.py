@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from .caching import content_changed
+from .demo_desk import stage_desk_work
 from .models import Article, City, Designation, Metric, MetricValue, Programme
 from .services import create_article
 
@@ -314,6 +315,7 @@ def load_demo_content(*, author=None) -> dict:
 
     designate(programmes, cities, articles)
     add_demo_series(metrics, cities, articles)
+    stage_desk_work(cities)
     content_changed()
     return {
         "cities": City.objects.count(),

@@ -118,3 +118,26 @@ def test_demo_home_leads_with_the_baotou_story(client):
     call_command("load_demo")
     lead = client.get("/").context["featured_articles"]
     assert [article.slug for article in lead] == ["baotou-innovation-driven-demonstration-city"]
+
+
+@pytest.mark.parametrize(
+    ("username", "panels"),
+    [
+        ("writer", {"returned-to-me": 1, "my-drafts": 2, "my-articles-in-review": 1}),
+        ("editor", {"awaiting-review": 2}),
+        ("records", {"figures-awaiting-confirmation": 1}),
+    ],
+)
+def test_each_demo_account_finds_work_on_its_start_page(client, username, panels):
+    """After `make run` a newcomer signing in as any demo role sees the desk at work."""
+    from django.contrib.auth import get_user_model
+
+    call_command("load_demo")
+    client.force_login(get_user_model().objects.get(username=username))
+    drawn = {panel.key: panel for panel in client.get("/admin/").context["panels"]}
+    for key, count in panels.items():
+        assert drawn[key].count >= count, (key, drawn[key])
+    if username == "writer":
+        (returned,) = drawn["returned-to-me"].items
+        assert returned.label == "Ordos hydrogen pilot: first results"
+        assert "Please add the source of the 2024 figures" in returned.detail

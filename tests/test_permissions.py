@@ -7,11 +7,19 @@ mistaken for a refusal.
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from news import services
 from news.models import Article, City, MetricValue
-from tests.factories import ArticleFactory, CityFactory, MetricFactory, UserFactory
+from tests.factories import (
+    ArticleFactory,
+    CityFactory,
+    MetricFactory,
+    MetricValueFactory,
+    UserFactory,
+)
 from tests.helpers import MANAGEMENT_FORM, article_post_data
 
 pytestmark = pytest.mark.django_db
@@ -36,9 +44,12 @@ MATRIX = {
     "confirm_figures": {"writer", "editor", "records_admin"},
     "view_figures_others": {"editor", "records_admin"},
     "confirm_figures_others": {"editor", "records_admin"},
+    # A figure value's history: whoever may see values reads it; who may change them puts back.
+    "view_value_history": {"editor", "records_admin"},
+    "put_back_value": {"records_admin"},
 }
 #: What an allowed action answers, where it is not a redirect.
-ALLOWED_STATUS = {"view_figures": 200, "view_figures_others": 200}
+ALLOWED_STATUS = {"view_figures": 200, "view_figures_others": 200, "view_value_history": 200}
 
 
 def draft_by(user, **fields):
@@ -169,6 +180,29 @@ def do_confirm_figures_others(client, user):
     return confirm_figures(client, figures_article(UserFactory(username="someone-else")))
 
 
+def changed_value():
+    """A figure value recorded as 514, then corrected to 515: two versions on its history."""
+    value = MetricValueFactory(value=514)
+    value.value = 515
+    services.save_record(record=value, by=UserFactory(username="rita-earlier"))
+    return value
+
+
+def do_view_value_history(client, user):
+    value = changed_value()
+    response = client.get(f"/admin/news/metricvalue/{value.pk}/history/")
+    return response, response.status_code == 200 and "515" in response.content.decode()
+
+
+def do_put_back_value(client, user):
+    value = changed_value()
+    first = value.history.order_by("history_date").first()
+    url = f"/admin/news/metricvalue/{value.pk}/history/{first.history_id}/put-back/"
+    response = client.post(url)
+    value.refresh_from_db()
+    return response, value.value == 514
+
+
 ACTIONS = {name: globals()[f"do_{name}"] for name in MATRIX}
 
 
@@ -184,6 +218,57 @@ def test_permission_matrix(client, request, role, action):
     else:
         assert not happened, f"{role} must not be able to {action}"
         assert response.status_code == 403
+
+
+#: The start page's panels (news/admin/dashboard.py) → the roles whose members see them.
+DESK_PANELS = {
+    "awaiting-review": {"editor"},
+    "scheduled": {"editor"},
+    "recently-published": {"editor"},
+    "withdrawn": {"editor"},
+    "returned-to-me": {"writer"},
+    "my-drafts": {"writer"},
+    "my-articles-in-review": {"writer"},
+    "figures-awaiting-confirmation": {"records_admin"},
+    "latest-imports": {"records_admin"},
+    "cities-without-a-code": {"records_admin"},
+    "latest-designations": {"records_admin"},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_sees_its_own_desk_panels_and_no_others(client, request, role):
+    client.force_login(request.getfixturevalue(role))
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    shown = {panel.key for panel in response.context["panels"]}
+    assert shown == {key for key, roles in DESK_PANELS.items() if role in roles}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_is_mailed_when_a_writer_submits_and_an_editor_publishes(
+    request, role, settings, django_capture_on_commit_callbacks
+):
+    """Submissions go to those who may publish; a publication to its author; records admins
+    hear of neither. Nobody is told of their own step."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    user = request.getfixturevalue(role)
+    user.email = f"{role}@example.org"
+    user.save()
+    author = UserFactory(username="the-author", email="author@example.org", is_staff=True)
+    author.groups.add(request.getfixturevalue("roles")["Writer"])
+    publisher = UserFactory(username="the-publisher", is_staff=True, is_superuser=True)
+    article = draft_by(author)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_for_review(article=article, by=author)
+    submission_to = {address for message in mail.outbox for address in message.to}
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_article(article=article, by=publisher)
+    publication_to = {address for message in mail.outbox for address in message.to}
+    assert (user.email in submission_to) is (role == "editor")
+    assert user.email not in publication_to
+    assert publication_to == {"author@example.org"}
 
 
 def test_writer_cannot_change_own_article_once_published(client, writer):

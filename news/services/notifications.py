@@ -160,7 +160,8 @@ def _render(kind: str, *, article: Article, by, note: str, person, language: str
         if note.strip() and _note_label(kind):
             paragraphs.append(f"{_note_label(kind)}\n{note.strip()}")
         edit_url = reverse("admin:news_article_change", args=[article.pk])
-        paragraphs.append(f"{_('Open it in the newsroom:')}\n{site}{edit_url}")
+        open_label = _("Open it in the newsroom:")
+        paragraphs.append(f"{open_label}\n{site}{edit_url}")
         if _public_link_label(kind):
             paragraphs.append(f"{_public_link_label(kind)}\n{site}{article.get_absolute_url()}")
         paragraphs.append(

@@ -1,7 +1,9 @@
 // Accessible names for two widgets whose libraries leave them unnamed: the rich-text editor's
 // editing area (Tiptap) and the search box inside each autocomplete field (Select2). Each takes
-// the text of its field's own <label>. Everything works without this script; it only tells
-// screen readers what each box is for.
+// the text of its field's own <label>. Also one repair of Select2's markup: with choices made,
+// its "clear all" cross is a <span> inside the list of choices, which screen readers then read
+// as a broken list; it moves just before the list (Select2 finds it there too). Everything works
+// without this script; it only tells screen readers what each box is and holds.
 "use strict";
 {
     const labelText = (id) => {
@@ -24,6 +26,10 @@
             const container = select.nextElementSibling;
             if (container && container.classList.contains("select2")) {
                 name(container.querySelector(".select2-search__field"), labelText(select.id));
+                const list = container.querySelector("ul.select2-selection__rendered");
+                for (const cross of list ? list.querySelectorAll(":scope > .select2-selection__clear") : []) {
+                    list.before(cross);
+                }
             }
         }
     };
