@@ -61,7 +61,9 @@ class ArticleAdminForm(forms.ModelForm):
         widget=widgets.AdminTextareaWidget,
         help_text=_("The article text. Scripts, styles and unsafe links are removed on save."),
     )
-    opened_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    opened_version = forms.IntegerField(
+        label=_("Opened version"), required=False, widget=forms.HiddenInput
+    )
     change_kind = forms.ChoiceField(
         label=_("What kind of change is this?"),
         required=False,

@@ -107,6 +107,10 @@ class RefusedSave(Exception):
         self.refusal = refusal
 
 
+#: Form fields that are questions a save asks, not the article's own fields.
+FORM_ONLY = {"opened_version", "new_tags", "change_kind", "change_note"}
+
+
 @admin.register(Article)
 class ArticleAdmin(
     BusyDatabaseAdminMixin,
@@ -170,6 +174,13 @@ class ArticleAdmin(
             fieldsets.insert(1, (_("This change"), {"fields": ["change_kind", "change_note"]}))
         if obj is not None:
             fieldsets.append((_("Audit trail"), {"fields": ["audit_trail"], **folded}))
+        if not self.has_change_permission(request, obj):
+            # Someone who may only look sees the article, not the questions a save asks.
+            fieldsets = [
+                (name, {**options, "fields": [f for f in options["fields"] if f not in FORM_ONLY]})
+                for name, options in fieldsets
+            ]
+            fieldsets = [(name, options) for name, options in fieldsets if options["fields"]]
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):

@@ -2,7 +2,9 @@
 retry and what was given up on, with the mail server's last answer. Nothing is written here;
 `manage.py send_queued_mail --retry-given-up` queues given-up mail again."""
 
+from django.conf import settings
 from django.contrib import admin
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from news.models import OutgoingMail
@@ -28,21 +30,45 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class LanguageFilter(admin.SimpleListFilter):
+    title = _("language")
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        return [(code, language_name(code)) for code, _name in settings.LANGUAGES]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(language=self.value()) if self.value() else queryset
+
+
+def language_name(code: str) -> str:
+    """A language as its own speakers name it ("English", "简体中文"), whatever the reader's."""
+    try:
+        return get_language_info(code)["name_local"]
+    except KeyError:
+        return code
+
+
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(admin.ModelAdmin):
     list_display = [
         "created_at", "kind", "to_address", "subject", "state", "attempts", "next_attempt_at",
         "sent_at", "last_error",
     ]  # fmt: skip
-    list_filter = [StateFilter, "kind", "language"]
+    list_filter = [StateFilter, "kind", LanguageFilter]
     search_fields = ["to_address", "subject"]
     date_hierarchy = "created_at"
     list_select_related = False
+    readonly_fields = ["language_name"]
     fields = [
-        "kind", "recipient", "to_address", "language", "article", "subject", "body",
+        "kind", "recipient", "to_address", "language_name", "article", "subject", "body",
         "created_at", "attempts", "last_error", "next_attempt_at", "claimed_until", "sent_at",
         "failed_at",
     ]  # fmt: skip
+
+    @admin.display(description=_("language"))
+    def language_name(self, mail: OutgoingMail) -> str:
+        return language_name(mail.language)
 
     @admin.display(description=_("state"))
     def state(self, mail: OutgoingMail) -> str:

@@ -88,7 +88,8 @@ class City(models.Model):
         unique=True,
         blank=True,
         help_text=_(
-            "The city's address on the site (/cities/<slug>/). Made from the name if left empty."
+            "The last part of the city's address on the site, e.g. baotou in /cities/baotou/. "
+            "Made from the name if left empty."
         ),
     )
     province = models.CharField(
