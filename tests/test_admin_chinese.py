@@ -11,6 +11,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from news import csv_io, services
@@ -32,6 +33,7 @@ from tests.factories import (
     MetricValueFactory,
     ProgrammeFactory,
 )
+from tests.helpers import article_post_data
 from tests.test_i18n import untranslated_words
 
 pytestmark = pytest.mark.django_db
@@ -214,3 +216,86 @@ def test_every_admin_page_is_wholly_chinese_for_every_role(client, staff, newsro
                 found[(role, url)] = sorted(words)
     report = "\n".join(f"{role} {url}: {' '.join(words)}" for (role, url), words in found.items())
     assert not found, report
+
+
+def said(response) -> str:
+    """The messages and errors a page shows after an action, for the assertion's report."""
+    html = response.content.decode()
+    found = re.findall(r'<li class="(?:success|error|warning|info)">(.*?)</li>', html, re.DOTALL)
+    found += re.findall(r'class="errornote">(.*?)</p>', html, re.DOTALL)
+    found += re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', html, re.DOTALL)
+    found += re.findall(r'class="import-(?:summary|errors)">(.*?)</(?:p|table)>', html, re.DOTALL)
+    return " | ".join(re.sub(r"<[^>]+>", "", item).strip() for item in found)
+
+
+def test_every_kind_of_message_after_an_action_is_chinese(client, staff, newsroom):
+    """What staff read after they act — done, refused, or wrong input — in Chinese too."""
+    editor, records = staff["editor"], staff["records"]
+    waiting, published = newsroom["waiting"], newsroom["published"]
+    waiting.refresh_from_db()
+    published.refresh_from_db()
+    client.force_login(editor)
+    change = f"/admin/news/article/{waiting.pk}/change/"
+    suggestions = client.get(f"/admin/news/article/{published.pk}/figures/")
+    suggestion_key = suggestions.context["formset"].forms[0].initial["key"]
+    outcomes = {
+        "saved": client.post(change, article_post_data(waiting, summary="新的摘要。"), follow=True),
+        "stale save refused": client.post(
+            change, article_post_data(waiting, opened_version=waiting.version), follow=True
+        ),
+        "major change without a note": client.post(
+            f"/admin/news/article/{published.pk}/change/",
+            article_post_data(published, summary="又改了。", change_kind="major"),
+        ),
+        "published": client.post(
+            f"/admin/news/article/{waiting.pk}/workflow/publish/", {}, follow=True
+        ),
+        "step not possible": client.post(
+            f"/admin/news/article/{waiting.pk}/workflow/submit/", {}, follow=True
+        ),
+        "withdrawal without a reason": client.post(
+            f"/admin/news/article/{published.pk}/workflow/withdraw/", {"reason": ""}, follow=True
+        ),
+        "nonsense periods": client.post(
+            f"/admin/news/article/{published.pk}/figures/",
+            {
+                "form-TOTAL_FORMS": "1",
+                "form-INITIAL_FORMS": "1",
+                "form-0-accept": "on",
+                "form-0-value": "2333",
+                "form-0-city": newsroom["city"].pk,
+                "form-0-period": "去年",
+                "form-0-metric": newsroom["metric"].pk,
+                "form-0-key": suggestion_key,
+            },  # fmt: skip
+        ),
+    }
+    client.force_login(records)
+    outcomes["csv rows refused"] = client.post(
+        "/admin/news/city/import/",
+        {"file": SimpleUploadedFile("城市.csv", b"slug,name,province\nBAD SLUG,,\n", "text/csv")},
+    )
+    outcomes["not utf-8"] = client.post(
+        "/admin/news/city/import/",
+        {"file": SimpleUploadedFile("城市.csv", "slug,name\n包头,\n".encode("gbk"), "text/csv")},
+    )
+    value = newsroom["value"]
+    first = MetricValue.history.filter(id=value.pk).order_by("history_date").first()
+    outcomes["put back"] = client.post(
+        f"/admin/news/metricvalue/{value.pk}/history/{first.history_id}/put-back/", follow=True
+    )
+    gone = newsroom["gone"]
+    entry = City.history.filter(id=gone.pk).order_by("history_date").first()
+    outcomes["put back of a deleted city"] = client.post(
+        f"/admin/news/city/{gone.pk}/history/{entry.history_id}/put-back/", follow=True
+    )
+
+    report = {}
+    for what, response in outcomes.items():
+        assert response.status_code == 200, (what, response.status_code)
+        shown = said(response)
+        assert shown, f"{what}: no message or error shown"
+        if words := chinese_words(response):
+            report[what] = f"{sorted(words)} in: {shown}"
+    assert not report, "\n".join(f"{what}: {text}" for what, text in report.items())
+    assert MetricValue.objects.get(pk=value.pk).value == 2333  # the put back happened

@@ -13,6 +13,7 @@ DJANGO = [
     gettext_noop("Add link"),
     gettext_noop("Change or view list link"),
     gettext_noop("Forgotten your login credentials?"),
+    gettext_noop("Error:"),
     gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
     gettext_noop(
         "Whether the user will be able to authenticate using a password or not. If disabled, "
