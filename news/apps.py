@@ -1,9 +1,10 @@
 """App configuration for the news app."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NewsConfig(AppConfig):
     name = "news"
-    verbose_name = "Newsroom"
+    verbose_name = _("Newsroom")
     default_auto_field = "django.db.models.BigAutoField"

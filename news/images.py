@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.html import escape
+from django.utils.translation import gettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -41,8 +42,14 @@ def clean_upload(upload) -> ContentFile:
     """
     if upload.size > max_upload_bytes():
         raise ValidationError(
-            f"The file is {upload.size / 1_048_576:.1f} MB; the limit is "
-            f"{max_upload_bytes() / 1_048_576:.0f} MB. Save a smaller version and try again.",
+            gettext(
+                "The file is %(size)s MB; the limit is %(limit)s MB. Save a smaller version and "
+                "try again."
+            )
+            % {
+                "size": f"{upload.size / 1_048_576:.1f}",
+                "limit": f"{max_upload_bytes() / 1_048_576:.0f}",
+            },
             code="too_large",
         )
     upload.seek(0)
@@ -52,18 +59,21 @@ def clean_upload(upload) -> ContentFile:
             width, height = probe.size
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
         raise ValidationError(
-            "This file is not a JPEG, PNG or WebP image (whatever its name says).",
+            gettext("This file is not a JPEG, PNG or WebP image (whatever its name says)."),
             code="not_an_image",
         ) from error
     if image_format not in ACCEPTED_FORMATS:
         raise ValidationError(
-            f"{image_format} images are not accepted; upload a JPEG, PNG or WebP.",
+            gettext("%(format)s images are not accepted; upload a JPEG, PNG or WebP.")
+            % {"format": image_format},
             code="wrong_format",
         )
     if width * height > max_pixels():
         raise ValidationError(
-            f"The image is {width} × {height} pixels; the limit is "
-            f"{max_pixels() / 1_000_000:.0f} megapixels.",
+            gettext(
+                "The image is %(width)s × %(height)s pixels; the limit is %(limit)s megapixels."
+            )
+            % {"width": width, "height": height, "limit": f"{max_pixels() / 1_000_000:.0f}"},
             code="too_many_pixels",
         )
     upload.seek(0)
@@ -80,7 +90,7 @@ def clean_upload(upload) -> ContentFile:
             cleaned.save(buffer, image_format, **save_options)
     except (OSError, SyntaxError, ValueError) as error:
         raise ValidationError(
-            "This image is damaged and cannot be read.", code="damaged"
+            gettext("This image is damaged and cannot be read."), code="damaged"
         ) from error
     stem = PurePosixPath(upload.name or "image").stem[:80] or "image"
     return ContentFile(buffer.getvalue(), name=f"{stem}.{ACCEPTED_FORMATS[image_format]}")

@@ -62,7 +62,7 @@ def test_a_persons_choice_beats_their_browser(client, editor):
     choose(editor, "zh-hans")
     response = client.get("/admin/news/article/", **ENGLISH_BROWSER)
     assert language_of(response) == "zh-hans"
-    assert "选择 article 来修改" in response.content.decode()  # Django's own Chinese
+    assert "选择 文章 来修改" in response.content.decode()  # Django's words, our model's name
 
 
 def test_the_sign_in_page_speaks_the_browsers_language(client):

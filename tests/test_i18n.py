@@ -1,6 +1,7 @@
 """The interface in English and Simplified Chinese: every page, every string, both catalogues."""
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -31,6 +32,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 ALLOWED_LATIN = {"cityinno", "RSS", "Atom", "English", "OR", "gossip", "CSV", "JSON"}
 #: Attributes whose text a visitor (or a screen reader) meets.
 READABLE_ATTRIBUTES = {"alt", "title", "aria-label", "placeholder"}
+#: Inputs whose value is a button's label.
+BUTTON_TYPES = {"submit", "button", "reset"}
 
 
 @pytest.fixture
@@ -81,8 +84,11 @@ class VisibleText(HTMLParser):
         for name, value in attrs:
             if name in READABLE_ATTRIBUTES and value:
                 self.chunks.append(value)
-        if tag == "meta" and dict(attrs).get("name") == "description":
-            self.chunks.append(dict(attrs).get("content", ""))
+        attributes = dict(attrs)
+        if tag == "meta" and attributes.get("name") == "description":
+            self.chunks.append(attributes.get("content", ""))
+        if tag == "input" and attributes.get("type") in BUTTON_TYPES:
+            self.chunks.append(attributes.get("value") or "")
 
     def handle_endtag(self, tag):
         if tag in ("script", "style"):
@@ -93,10 +99,15 @@ class VisibleText(HTMLParser):
             self.chunks.append(data)
 
 
-def untranslated_words(html: str) -> set[str]:
+def untranslated_words(html: str, data: Iterable[str] = ()) -> set[str]:
+    """Latin words a reader sees, except ALLOWED_LATIN and the `data` strings (names, titles
+    and other content on the page, taken out whole before the words are counted)."""
     parser = VisibleText()
     parser.feed(html)
-    words = set(re.findall(r"[A-Za-z]{2,}", " ".join(parser.chunks)))
+    text = " ".join(parser.chunks)
+    for item in sorted(data, key=len, reverse=True):
+        text = text.replace(item, " ")
+    words = set(re.findall(r"[A-Za-z]{2,}", text))
     return words - ALLOWED_LATIN
 
 

@@ -16,6 +16,9 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 
 def client_ip_address(request) -> str:
@@ -44,17 +47,32 @@ def lockout_response(request, original_response=None, credentials=None):
     minutes = math.ceil(wait.total_seconds() / 60)
     context = {
         **admin.site.each_context(request),
-        "title": "Too many failed sign-ins",
+        "title": gettext("Too many failed sign-ins"),
         "is_nav_sidebar_enabled": False,
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "unlock_at": unlock_at,
         "minutes": minutes,
-        "admins": settings.ADMINS,
+        "whom_to_ask": whom_to_ask(settings.ADMINS),
     }
     # Drawn here, not as a TemplateResponse: the middleware that calls this runs after rendering.
     response = render(request, "admin/lockout.html", context, status=429)
     response["Retry-After"] = str(int(wait.total_seconds()))
     return response
+
+
+def whom_to_ask(admins) -> str:
+    """The site's administrators as mail links ("A, B or C"); empty if there are none."""
+    links = [
+        format_html('<a href="mailto:{}">{}</a>', address, name or address)
+        for name, address in admins
+    ]
+    if len(links) < 2:
+        return links[0] if links else ""
+    return format_html(
+        gettext("{names} or {last}"),
+        names=mark_safe(gettext(", ").join(links[:-1])),  # each link escaped by format_html
+        last=links[-1],
+    )
 
 
 class StaffPasswordResetForm(auth_forms.PasswordResetForm):

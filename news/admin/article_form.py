@@ -7,7 +7,8 @@ from django.contrib import admin
 from django.contrib.admin import widgets
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 from taggit.models import Tag
 
@@ -45,35 +46,43 @@ class ArticleAdminForm(forms.ModelForm):
 
     new_tags = forms.CharField(
         required=False,
-        label="New tags",
-        help_text="Comma-separated tags to create and add, e.g. innovation, talent. "
-        "Creating a tag needs the right to add tags; anyone may pick existing ones above.",
+        label=_("New tags"),
+        help_text=_(
+            "Comma-separated tags to create and add, e.g. innovation, talent. "
+            "Creating a tag needs the right to add tags; anyone may pick existing ones above."
+        ),
     )
 
-    source_url = forms.URLField(label="Source URL", required=False, assume_scheme="https")
+    source_url = forms.URLField(label=_("Source URL"), required=False, assume_scheme="https")
     body = ProseEditorFormField(
+        label=_("Body"),
         required=False,
         extensions=BODY_EDITOR_EXTENSIONS,
         widget=widgets.AdminTextareaWidget,
-        help_text="The article text. Scripts, styles and unsafe links are removed on save.",
+        help_text=_("The article text. Scripts, styles and unsafe links are removed on save."),
     )
-    opened_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    opened_version = forms.IntegerField(
+        label=_("Opened version"), required=False, widget=forms.HiddenInput
+    )
     change_kind = forms.ChoiceField(
-        label="What kind of change is this?",
+        label=_("What kind of change is this?"),
         required=False,
         widget=forms.RadioSelect,
         choices=[
-            ("minor", "Minor: a typo or formatting; readers are not told, the date stays"),
-            ("major", "Major: readers should know; needs a change note and moves “Updated”"),
+            ("minor", _("Minor: a typo or formatting; readers are not told, the date stays")),
+            ("major", _("Major: readers should know; needs a change note and moves “Updated”")),
         ],
-        help_text="Asked for every change to a published article.",
+        help_text=_("Asked for every change to a published article."),
     )
     change_note = forms.CharField(
-        label="Public change note",
+        label=_("Public change note"),
         required=False,
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="For a major change: one sentence readers will see, e.g. “Corrected the number of experts.”",
+        help_text=_(
+            "For a major change: one sentence readers will see, e.g. “Corrected the number of "
+            "experts.”"
+        ),
     )
 
     class Meta:
@@ -95,12 +104,14 @@ class ArticleAdminForm(forms.ModelForm):
             queryset=Tag.objects.all(),
             required=False,
             widget=AutocompleteSelectMultiple(Article._meta.get_field("tags"), admin.site),
-            help_text="Start typing to find existing tags.",
+            label=Article._meta.get_field("tags").verbose_name,
+            help_text=_("Start typing to find existing tags."),
         )
         for field in self.fields.values():
             if isinstance(field.widget, widgets.AdminSplitDateTime):
                 # Django writes "Date:" and "Time:" as plain text, which names neither box.
-                for box, part in zip(field.widget.widgets, [_("Date"), _("Time")], strict=True):
+                parts = [gettext("Date"), gettext("Time")]
+                for box, part in zip(field.widget.widgets, parts, strict=True):
                     box.attrs.setdefault("aria-label", f"{capfirst(field.label)}: {part}")
         if self.instance.pk:
             self.initial["tags"] = list(self.instance.tags.all())
@@ -121,13 +132,19 @@ class ArticleAdminForm(forms.ModelForm):
         names = [name.strip() for name in self.cleaned_data["new_tags"].split(",") if name.strip()]
         limit = Tag._meta.get_field("name").max_length
         if too_long := [name for name in names if len(name) > limit]:
-            raise forms.ValidationError(f"A tag has at most {limit} characters: {too_long[0]}.")
+            raise forms.ValidationError(
+                gettext("A tag has at most %(limit)s characters: %(tag)s.")
+                % {"limit": limit, "tag": too_long[0]}
+            )
         existing = set(Tag.objects.filter(name__in=names).values_list("name", flat=True))
         unknown = [name for name in names if name not in existing]
         if unknown and not self.may_create_tags:
             raise forms.ValidationError(
-                f"You may pick existing tags but not create new ones: {', '.join(unknown)}. "
-                "Ask an editor to create them, or choose existing tags instead.",
+                gettext(
+                    "You may pick existing tags but not create new ones: %(tags)s. "
+                    "Ask an editor to create them, or choose existing tags instead."
+                )
+                % {"tags": ", ".join(unknown)},
                 code="permission",
             )
         return names

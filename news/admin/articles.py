@@ -10,11 +10,13 @@ from django.contrib import admin
 from django.contrib.admin.utils import construct_change_message
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from js_asset import Media
 
 from news import images, services
 from news.models import Article, BodyImage
+from news.phrases import in_language
 
 from .article_filters import DeskFilter, WrittenByFilter
 from .article_form import ArticleAdminForm
@@ -44,9 +46,11 @@ class BodyImageInline(admin.TabularInline):
     fields = ["image", "alt_text", "address"]
     readonly_fields = ["address"]
 
-    @admin.display(description="address to insert in the text")
+    @admin.display(description=_("address to insert in the text"))
     def address(self, body_image):
-        return body_image.image.url if body_image.pk and body_image.image else "Shown after saving"
+        if body_image.pk and body_image.image:
+            return body_image.image.url
+        return gettext("Shown after saving")
 
     # Whoever may edit the article may manage its images.
     def _may_edit_article(self, request, obj):
@@ -72,8 +76,8 @@ class ArticleFiguresInline(MetricValueInline):
     """On an article: the figures this article reports (their source is the article)."""
 
     fk_name = "source_article"
-    verbose_name = "figure this article reports"
-    verbose_name_plural = "figures this article reports"
+    verbose_name = _("figure this article reports")
+    verbose_name_plural = _("figures this article reports")
     fields = ["metric", "city", "period", "value", "source_note"]
     autocomplete_fields = ["metric", "city"]
 
@@ -101,6 +105,10 @@ class RefusedSave(Exception):
     def __init__(self, refusal: services.NewsroomError):
         super().__init__(refusal.message)
         self.refusal = refusal
+
+
+#: Form fields that are questions a save asks, not the article's own fields.
+FORM_ONLY = {"opened_version", "new_tags", "change_kind", "change_note"}
 
 
 @admin.register(Article)
@@ -166,6 +174,13 @@ class ArticleAdmin(
             fieldsets.insert(1, (_("This change"), {"fields": ["change_kind", "change_note"]}))
         if obj is not None:
             fieldsets.append((_("Audit trail"), {"fields": ["audit_trail"], **folded}))
+        if not self.has_change_permission(request, obj):
+            # Someone who may only look sees the article, not the questions a save asks.
+            fieldsets = [
+                (name, {**options, "fields": [f for f in options["fields"] if f not in FORM_ONLY]})
+                for name, options in fieldsets
+            ]
+            fieldsets = [(name, options) for name, options in fieldsets if options["fields"]]
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
@@ -187,23 +202,29 @@ class ArticleAdmin(
     def has_publish_permission(self, request):
         return services.may_publish(request.user)
 
-    @admin.display(description="status", ordering="status")
+    @admin.display(description=_("status"), ordering="status")
     def status_label(self, obj):
         if obj.is_scheduled:
-            return f"Scheduled for {timezone.localtime(obj.published_at):%Y-%m-%d %H:%M}"
+            return gettext("Scheduled for %(time)s") % {
+                "time": f"{timezone.localtime(obj.published_at):%Y-%m-%d %H:%M}"
+            }
         if obj.status == Article.Status.PUBLISHED and not obj.is_public:
-            return "Expired"
+            return gettext("Expired")
         return obj.get_status_display()
 
-    @admin.display(description="who did what, and when")
+    @admin.display(description=_("who did what, and when"))
     def audit_trail(self, obj):
         events = obj.events.select_related("by")
         if not events:
-            return "Nothing recorded yet."
+            return gettext("Nothing recorded yet.")
         return format_html(
-            '<table class="audit-trail"><thead><tr><th scope="col">When</th>'
-            '<th scope="col">What</th><th scope="col">Who</th><th scope="col">Note</th>'
+            '<table class="audit-trail"><thead><tr><th scope="col">{}</th>'
+            '<th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th>'
             "</tr></thead><tbody>{}</tbody></table>",
+            gettext("When"),
+            gettext("What"),
+            gettext("Who"),
+            gettext("Note"),
             format_html_join(
                 "",
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -212,7 +233,7 @@ class ArticleAdmin(
                         f"{timezone.localtime(event.at):%Y-%m-%d %H:%M}",
                         event.get_action_display(),
                         event.by.get_username() if event.by else "—",
-                        event.note,
+                        in_language(event.note),
                     )
                     for event in events
                 ),

@@ -12,10 +12,11 @@ import logging
 
 from django import forms
 from django.db import OperationalError
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
-BUSY_MESSAGE = (
+BUSY_MESSAGE = _(
     "The database was busy, so your changes were not saved yet. Everything you typed is "
     "still here: press Save again."
 )

@@ -21,6 +21,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from news.models import CsvImport
 
@@ -33,14 +35,17 @@ TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 class CsvUploadForm(forms.Form):
     file = forms.FileField(
-        label="CSV file", help_text="UTF-8 CSV with a header row (a byte-order mark is fine)."
+        label=_("CSV file"),
+        help_text=_("UTF-8 CSV with a header row (a byte-order mark is fine)."),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
-                "The file is larger than 20 MB: import it with the management command instead."
+                gettext(
+                    "The file is larger than 20 MB: import it with the management command instead."
+                )
             )
         return upload
 
@@ -57,7 +62,7 @@ class CsvAdminMixin:
 
     actions = ["export_selected_csv"]
 
-    @admin.action(description="Export selected as CSV", permissions=["view"])
+    @admin.action(description=_("Export selected as CSV"), permissions=["view"])
     def export_selected_csv(self, request, queryset):
         return self.csv_response(type(self).csv_exporter(queryset))
 
@@ -101,7 +106,7 @@ class CsvAdminMixin:
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"Import {self.opts.verbose_name_plural} from CSV",
+            "title": gettext("Import %(kind)s from CSV") % {"kind": self.opts.verbose_name_plural},
             "columns": self.csv_columns,
             "preview_rows": PREVIEW_ROWS,
         }
@@ -112,7 +117,8 @@ class CsvAdminMixin:
             pending = storages["imports"]
             if not TOKEN.match(token) or not pending.exists(name):
                 messages.error(
-                    request, "That import has expired or is unknown: upload the file again."
+                    request,
+                    gettext("That import has expired or is unknown: upload the file again."),
                 )
                 return redirect(request.path)
             with pending.open(name, "rb") as stored:
@@ -125,9 +131,11 @@ class CsvAdminMixin:
                 messages.success(
                     request,
                     format_html(
-                        'Import finished: {} <a href="{}">The import’s record</a> lists it.',
-                        result.summary(),
-                        reverse("admin:news_csvimport_change", args=[result.record.pk]),
+                        gettext(
+                            'Import finished: {summary} <a href="{url}">The import’s record</a> lists it.'
+                        ),
+                        summary=result.summary(),
+                        url=reverse("admin:news_csvimport_change", args=[result.record.pk]),
                     ),
                 )
                 return redirect(

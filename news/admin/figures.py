@@ -24,6 +24,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from news import csv_io
 from news.figures import periods
@@ -46,30 +48,34 @@ from .records import RecordAdminMixin
 class FigureSuggestionForm(forms.Form):
     """One suggested figure. Only a ticked row is checked: an unticked one is dismissed."""
 
-    accept = forms.BooleanField(required=False, label="Record this figure")
-    value = forms.DecimalField(max_digits=20, decimal_places=4, required=False, label="Value")
+    accept = forms.BooleanField(required=False, label=_("Record this figure"))
+    value = forms.DecimalField(max_digits=20, decimal_places=4, required=False, label=_("Value"))
     metric = forms.ModelChoiceField(
         queryset=Metric.objects.order_by("name"),
         required=False,
-        label="Metric",
-        help_text="The metric this figure is a value of.",
+        label=_("Metric"),
+        help_text=_("The metric this figure is a value of."),
     )
     new_metric_name = forms.CharField(
         required=False,
         max_length=160,
-        label="Or a new metric",
-        help_text="Name a new metric if none fits; it is created when you confirm.",
+        label=_("Or a new metric"),
+        help_text=_("Name a new metric if none fits; it is created when you confirm."),
     )
-    new_metric_unit = forms.CharField(required=False, max_length=40, label="Unit of the new metric")
+    new_metric_unit = forms.CharField(
+        required=False, max_length=40, label=_("Unit of the new metric")
+    )
     city = forms.ModelChoiceField(
-        queryset=City.objects.order_by("name", "name_zh"), required=False, label="City"
+        queryset=City.objects.order_by("name", "name_zh"), required=False, label=_("City")
     )
     period = forms.CharField(
         max_length=20,
         required=False,
-        label="Period",
-        help_text="The year or span the figure covers, e.g. 2023 or 2019-2023. Read from the "
-        "sentence when it names one, otherwise the article's year.",
+        label=_("Period"),
+        help_text=_(
+            "The year or span the figure covers, e.g. 2023 or 2019-2023. Read from the "
+            "sentence when it names one, otherwise the article's year."
+        ),
     )
     key = forms.CharField(widget=forms.HiddenInput, required=False)
     sentence = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -94,14 +100,14 @@ class FigureSuggestionForm(forms.Form):
         if not cleaned.get("accept"):
             return cleaned
         for name, message in [
-            ("value", "Give the figure's value."),
-            ("city", "Choose the city the figure is for."),
-            ("period", "Give the period the figure covers, e.g. 2023 or 2019-2023."),
+            ("value", gettext("Give the figure's value.")),
+            ("city", gettext("Choose the city the figure is for.")),
+            ("period", gettext("Give the period the figure covers, e.g. 2023 or 2019-2023.")),
         ]:
             if name not in self.errors and cleaned.get(name) in (None, ""):
                 self.add_error(name, message)
         if not cleaned.get("metric") and not cleaned.get("new_metric_name"):
-            self.add_error("metric", "Choose a metric or name a new one.")
+            self.add_error("metric", gettext("Choose a metric or name a new one."))
         return cleaned
 
 
@@ -126,11 +132,11 @@ def initial_city(article, cities, sentence: str):
 class FiguresAwaitingFilter(admin.SimpleListFilter):
     """The change list's "Figures awaiting confirmation" filter (the records dashboard links it)."""
 
-    title = "figures awaiting confirmation"
+    title = _("figures awaiting confirmation")
     parameter_name = "figures_awaiting"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Some figures not recorded yet")]
+        return [("yes", _("Some figures not recorded yet"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -200,8 +206,11 @@ class FigureSuggestionsAdminMixin:
                 else:
                     messages.success(
                         request,
-                        f"{len(stored)} figure(s) recorded; {len(dismissed)} suggestion(s) "
-                        "dismissed (they are listed on the suggestions screen, to bring back).",
+                        gettext(
+                            "%(recorded)s figure(s) recorded; %(dismissed)s suggestion(s) "
+                            "dismissed (they are listed on the suggestions screen, to bring back)."
+                        )
+                        % {"recorded": len(stored), "dismissed": len(dismissed)},
                     )
                     return redirect(reverse("admin:news_article_change", args=[article.pk]))
         else:
@@ -227,7 +236,7 @@ class FigureSuggestionsAdminMixin:
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": article,
-            "title": f"Figures in “{article.title}”",
+            "title": gettext("Figures in “%(title)s”") % {"title": article.title},
             "formset": formset,
             "dismissed": ReviewedFigure.objects.filter(
                 article=article, outcome=ReviewedFigure.Outcome.DISMISSED
@@ -241,10 +250,13 @@ class FigureSuggestionsAdminMixin:
         article = self._article_for_figures(request, object_id)
         ids = [value for value in request.POST.getlist("review") if value.isdigit()]
         if not ids:
-            messages.error(request, "Tick the dismissed figures to bring back.")
+            messages.error(request, gettext("Tick the dismissed figures to bring back."))
         else:
             count = bring_back_figures(article=article, review_ids=ids, by=request.user)
-            messages.success(request, f"{count} dismissed figure(s) are suggested again.")
+            messages.success(
+                request,
+                gettext("%(count)s dismissed figure(s) are suggested again.") % {"count": count},
+            )
         return redirect(reverse("admin:news_article_figures", args=[article.pk]))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -261,10 +273,12 @@ class FigureSuggestionsAdminMixin:
             messages.info(
                 request,
                 format_html(
-                    '{} figure(s) in the text are not recorded yet. <a href="{}">Review the '
-                    "suggested figures</a>: nothing is stored until you confirm.",
-                    count,
-                    reverse("admin:news_article_figures", args=[article.pk]),
+                    gettext(
+                        '{count} figure(s) in the text are not recorded yet. <a href="{url}">'
+                        "Review the suggested figures</a>: nothing is stored until you confirm."
+                    ),
+                    count=count,
+                    url=reverse("admin:news_article_figures", args=[article.pk]),
                 ),
             )
 

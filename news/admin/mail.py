@@ -2,17 +2,23 @@
 retry and what was given up on, with the mail server's last answer. Nothing is written here;
 `manage.py send_queued_mail --retry-given-up` queues given-up mail again."""
 
+from django.conf import settings
 from django.contrib import admin
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
 
 from news.models import OutgoingMail
 
+#: OutgoingMail.state, said for people.
+STATES = {"waiting": _("waiting"), "sent": _("sent"), "given up": _("given up")}
+
 
 class StateFilter(admin.SimpleListFilter):
-    title = "state"
+    title = _("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("waiting", "Waiting"), ("sent", "Sent"), ("given-up", "Given up")]
+        return [("waiting", _("Waiting")), ("sent", _("Sent")), ("given-up", _("Given up"))]
 
     def queryset(self, request, queryset):
         if self.value() == "waiting":
@@ -24,25 +30,49 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class LanguageFilter(admin.SimpleListFilter):
+    title = _("language")
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        return [(code, language_name(code)) for code, _name in settings.LANGUAGES]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(language=self.value()) if self.value() else queryset
+
+
+def language_name(code: str) -> str:
+    """A language as its own speakers name it ("English", "简体中文"), whatever the reader's."""
+    try:
+        return get_language_info(code)["name_local"]
+    except KeyError:
+        return code
+
+
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(admin.ModelAdmin):
     list_display = [
         "created_at", "kind", "to_address", "subject", "state", "attempts", "next_attempt_at",
         "sent_at", "last_error",
     ]  # fmt: skip
-    list_filter = [StateFilter, "kind", "language"]
+    list_filter = [StateFilter, "kind", LanguageFilter]
     search_fields = ["to_address", "subject"]
     date_hierarchy = "created_at"
     list_select_related = False
+    readonly_fields = ["language_name"]
     fields = [
-        "kind", "recipient", "to_address", "language", "article", "subject", "body",
+        "kind", "recipient", "to_address", "language_name", "article", "subject", "body",
         "created_at", "attempts", "last_error", "next_attempt_at", "claimed_until", "sent_at",
         "failed_at",
     ]  # fmt: skip
 
-    @admin.display(description="state")
+    @admin.display(description=_("language"))
+    def language_name(self, mail: OutgoingMail) -> str:
+        return language_name(mail.language)
+
+    @admin.display(description=_("state"))
     def state(self, mail: OutgoingMail) -> str:
-        return mail.state
+        return STATES[mail.state]
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_superuser

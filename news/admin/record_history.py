@@ -17,8 +17,11 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from news.figures.numbers import readable_number
+from news.phrases import in_language
 from news.services import PutBackError, put_back_record
 from news.services.put_back import differences
 
@@ -26,7 +29,7 @@ from news.services.put_back import differences
 HISTORY_SHOWN = 50
 #: Fields derived from others: their changes are not listed.
 NOT_LISTED = {"image_width", "image_height", "image_renditions", "changed_at"}
-ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+ACTIONS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 
 
 def listed_fields(model) -> list[models.Field]:
@@ -54,14 +57,20 @@ def shown(field, value, names) -> str:
     if value is None or value == "":
         return "—"
     if field.is_relation:
-        return names.get(field.name, {}).get(value, f"#{value} (deleted)")
+        linked = names.get(field.name, {})
+        return linked[value] if value in linked else gettext("#%(id)s (deleted)") % {"id": value}
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if isinstance(field, models.DecimalField):
         return readable_number(value)
     return str(value)
+
+
+def moment(entry) -> str:
+    """When a history row was written, as the pages print it."""
+    return f"{timezone.localtime(entry.history_date):%Y-%m-%d %H:%M}"
 
 
 def history_rows(model, entries, names) -> list[dict]:
@@ -90,6 +99,7 @@ def history_rows(model, entries, names) -> list[dict]:
             {
                 "entry": entry,
                 "action": ACTIONS.get(entry.history_type, entry.history_type),
+                "reason": in_language(entry.history_change_reason or ""),
                 "changes": changes if entry.history_type != "-" else [],
                 "who": entry.history_user.get_username() if entry.history_user else "—",
             }
@@ -133,9 +143,10 @@ class RecordHistoryAdminMixin:
             "opts": self.opts,
             "object": record,
             "object_id": object_id,
-            "title": f"History: {record}"
+            "title": gettext("History: %(record)s") % {"record": record}
             if record is not None
-            else f"History of deleted {self.opts.verbose_name} #{object_id}",
+            else gettext("History of deleted %(kind)s #%(id)s")
+            % {"kind": self.opts.verbose_name, "id": object_id},
             "rows": history_rows(self.model, entries, names),
             "total": history.count(),
             "shown": HISTORY_SHOWN,
@@ -163,7 +174,7 @@ class RecordHistoryAdminMixin:
             else:
                 messages.success(
                     request,
-                    f"Put back as it was on {timezone.localtime(entry.history_date):%Y-%m-%d %H:%M}.",
+                    gettext("Put back as it was on %(when)s.") % {"when": moment(entry)},
                 )
             return redirect(back)
         changes = []
@@ -184,7 +195,7 @@ class RecordHistoryAdminMixin:
             "object": record,
             "object_id": object_id,
             "entry": entry,
-            "title": f"Put back as it was on {timezone.localtime(entry.history_date):%Y-%m-%d %H:%M}",
+            "title": gettext("Put back as it was on %(when)s") % {"when": moment(entry)},
             "changes": changes,
             "back": back,
             "can_put_back": record is not None and self.has_change_permission(request, record),

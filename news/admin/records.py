@@ -4,6 +4,7 @@ is on the record's history with the person who made it, inline rows (a city's fi
 programme's designations) included."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
@@ -44,6 +45,11 @@ admin.site.unregister(Tag)
 @admin.register(Tag)
 class TagAdmin(RecordAdminMixin, TaggitTagAdmin):
     """taggit's tag admin (with its merge screen); tag names are shown on public pages."""
+
+    @admin.action(description=_("Merge selected tags"))
+    def render_tag_form(self, request, queryset):
+        """taggit's merge action, named in the reader's language (taggit names it in English)."""
+        return super().render_tag_form(request, queryset)
 
     def merge_tags_view(self, request):
         response = super().merge_tags_view(request)

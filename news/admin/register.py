@@ -8,6 +8,8 @@ from django.db import transaction
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from news import csv_io, images
 from news.models import City, Designation, Programme
@@ -22,8 +24,8 @@ from .records import InlineRowsThroughServicesMixin, RecordAdminMixin
 
 class CityFiguresInline(MetricValueInline):
     fk_name = "city"
-    verbose_name = "figure"
-    verbose_name_plural = "figures for this city"
+    verbose_name = _("figure")
+    verbose_name_plural = _("figures for this city")
     fields = ["metric", "period", "value", "source_article", "source_note"]
     autocomplete_fields = ["metric", "source_article"]
 
@@ -55,7 +57,10 @@ class CityAdminForm(forms.ModelForm):
             owner = City.objects.exclude(pk=self.instance.pk).filter(division_code=code).first()
             if owner is not None:
                 raise forms.ValidationError(
-                    f"Division code {code} already belongs to {owner}: each code names one city."
+                    gettext(
+                        "Division code %(code)s already belongs to %(city)s: each code names one city."
+                    )
+                    % {"code": code, "city": owner}
                 )
         return code
 
@@ -63,9 +68,11 @@ class CityAdminForm(forms.ModelForm):
 class CityMergeForm(forms.Form):
     into = forms.ModelChoiceField(
         queryset=City.objects.order_by("name", "name_zh"),
-        label="Merge into",
-        help_text="The city that keeps its record; the selected cities' articles, designations "
-        "and figures move to it.",
+        label=_("Merge into"),
+        help_text=_(
+            "The city that keeps its record; the selected cities' articles, designations "
+            "and figures move to it."
+        ),
     )
 
 
@@ -90,7 +97,7 @@ class CityAdmin(
 
     actions = [*CsvAdminMixin.actions, "merge_into_another_city"]
 
-    @admin.action(description="Merge selected cities into another city", permissions=["delete"])
+    @admin.action(description=_("Merge selected cities into another city"), permissions=["delete"])
     def merge_into_another_city(self, request, queryset):
         """Re-point the selected cities' articles, designations and figures, then delete them."""
         form = CityMergeForm(request.POST if "apply" in request.POST else None)
@@ -102,14 +109,22 @@ class CityAdmin(
                     for city in sources:
                         merge_cities(source=city, into=into, by=request.user)
             except CityRecordError as error:
-                self.message_user(request, f"Nothing was merged. {error}", messages.ERROR)
+                self.message_user(
+                    request,
+                    gettext("Nothing was merged. %(reason)s") % {"reason": error},
+                    messages.ERROR,
+                )
             else:
-                self.message_user(request, f"Merged {len(sources)} city(ies) into {into}.")
+                self.message_user(
+                    request,
+                    gettext("Merged %(count)s city(ies) into %(city)s.")
+                    % {"count": len(sources), "city": into},
+                )
             return None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": "Merge cities",
+            "title": gettext("Merge cities"),
             "cities": queryset,
             "form": form,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
@@ -123,10 +138,13 @@ class CityAdmin(
             for article in city.articles.order_by("title"):
                 protected.append(
                     format_html(
-                        'Article: <a href="{}">{}</a> (remove {} from it, or merge the city, first)',
-                        reverse("admin:news_article_change", args=[article.pk]),
-                        article.title,
-                        city.display_name,
+                        gettext(
+                            'Article: <a href="{url}">{title}</a> (remove {city} from it, or merge '
+                            "the city, first)"
+                        ),
+                        url=reverse("admin:news_article_change", args=[article.pk]),
+                        title=article.title,
+                        city=city.display_name,
                     )
                 )
         return deleted, counts, perms_needed, protected

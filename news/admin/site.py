@@ -13,18 +13,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from . import dashboard, preferences, sections
-
-#: Words of Django's own admin templates that Django's Chinese catalogue lacks (the sidebar's
-#: headers for screen readers, the sign-in page's reset link): named here so ours carries them.
-DJANGO_WORDS = [
-    gettext_noop("Model name"),
-    gettext_noop("Add link"),
-    gettext_noop("Change or view list link"),
-    gettext_noop("Forgotten your login credentials?"),
-]
+from .deletion import LinkRowsHiddenMixin
 
 
 class NewsroomAdminSite(admin.AdminSite):
@@ -32,6 +23,14 @@ class NewsroomAdminSite(admin.AdminSite):
     site_title = format_lazy(_("{site} admin"), site=settings.SITE_NAME)
     index_title = _("Your desk")
     index_template = "admin/newsroom/dashboard.html"
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every model admin, ours and the libraries', with the delete confirmation that leaves
+        out link rows (news/admin/deletion.py)."""
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, LinkRowsHiddenMixin):
+            admin_class = type(admin_class.__name__, (LinkRowsHiddenMixin, admin_class), {})
+        super().register(model_or_iterable, admin_class, **options)
 
     def get_urls(self):
         view = self.admin_view

@@ -11,32 +11,42 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from news import services
 from news.models import Article
+
+#: How a bulk action's message names its step ("5 article(s): publish done.").
+BULK_STEP_NAMES = {
+    "submit": pgettext_lazy("bulk workflow step", "submit"),
+    "publish": pgettext_lazy("bulk workflow step", "publish"),
+    "unpublish": pgettext_lazy("bulk workflow step", "unpublish"),
+    "archive": pgettext_lazy("bulk workflow step", "archive"),
+}
 
 
 class WorkflowForm(forms.Form):
     """The confirmation page of a workflow step, with the step's own questions."""
 
     when = forms.DateTimeField(
-        label="Publish at",
+        label=_("Publish at"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
-        help_text="Leave empty to publish now; a future time schedules the article.",
+        help_text=_("Leave empty to publish now; a future time schedules the article."),
     )
     updated_on = forms.DateField(
-        label="Updated date",
+        label=_("Updated date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Leave empty to use the publication date.",
+        help_text=_("Leave empty to use the publication date."),
     )
     reason = forms.CharField(
-        label="Reason for withdrawal",
+        label=_("Reason for withdrawal"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Readers see this on the article's page.",
+        help_text=_("Readers see this on the article's page."),
     )
 
     def __init__(self, *args, transition: str, **kwargs):
@@ -49,8 +59,8 @@ class WorkflowForm(forms.Form):
         elif transition != "return":
             del self.fields["reason"]
         else:
-            self.fields["reason"].label = "Note for the writer"
-            self.fields["reason"].help_text = "Optional: what to change before resubmitting."
+            self.fields["reason"].label = _("Note for the writer")
+            self.fields["reason"].help_text = _("Optional: what to change before resubmitting.")
 
     def service_arguments(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
@@ -115,7 +125,11 @@ class ArticleWorkflowAdminMixin:
                 messages.error(request, str(error))
             else:
                 article.refresh_from_db()
-                messages.success(request, f"“{article.title}”: {step.label.lower()} done.")
+                messages.success(
+                    request,
+                    gettext("“%(title)s”: %(step)s done.")
+                    % {"title": article.title, "step": step.label.lower()},
+                )
             return redirect("admin:news_article_change", article.pk)
         context = {
             **self.admin_site.each_context(request),
@@ -123,7 +137,7 @@ class ArticleWorkflowAdminMixin:
             "original": article,
             "step": step,
             "form": form,
-            "title": f"{step.label}: {article.title}",
+            "title": gettext("%(step)s: %(title)s") % {"step": step.label, "title": article.title},
         }
         return TemplateResponse(request, "admin/news/article/workflow.html", context)
 
@@ -135,7 +149,7 @@ class ArticleWorkflowAdminMixin:
             "original": article,
             "revisions": article.revisions.select_related("created_by"),
             "can_restore": self.has_change_permission(request, article),
-            "title": f"Revisions of “{article.title}”",
+            "title": gettext("Revisions of “%(title)s”") % {"title": article.title},
         }
         return TemplateResponse(request, "admin/news/article/revisions.html", context)
 
@@ -143,7 +157,7 @@ class ArticleWorkflowAdminMixin:
         article = self._article_or_404(request, pk)
         numbers = sorted(int(value) for value in request.GET.getlist("revision") if value.isdigit())
         if len(numbers) != 2:
-            messages.error(request, "Pick two revisions to compare.")
+            messages.error(request, gettext("Pick two revisions to compare."))
             return redirect("admin:news_article_revisions", article.pk)
         revisions = {rev.number: rev for rev in article.revisions.filter(number__in=numbers)}
         if len(revisions) != 2:
@@ -156,7 +170,8 @@ class ArticleWorkflowAdminMixin:
             "older": older,
             "newer": newer,
             "changes": services.diff_revisions(older, newer),
-            "title": f"Revision {older.number} → {newer.number} of “{article.title}”",
+            "title": gettext("Revision %(older)s → %(newer)s of “%(title)s”")
+            % {"older": older.number, "newer": newer.number, "title": article.title},
         }
         return TemplateResponse(request, "admin/news/article/compare.html", context)
 
@@ -172,7 +187,10 @@ class ArticleWorkflowAdminMixin:
         except services.WorkflowError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"Revision {number} restored as a new revision.")
+            messages.success(
+                request,
+                gettext("Revision %(number)s restored as a new revision.") % {"number": number},
+            )
         return redirect("admin:news_article_change", article.pk)
 
     # --- bulk actions -----------------------------------------------------------------------
@@ -186,22 +204,27 @@ class ArticleWorkflowAdminMixin:
             except services.WorkflowError as error:
                 refused.append(str(error))
         if done:
-            self.message_user(request, f"{done} article(s): {transition} done.", messages.SUCCESS)
+            self.message_user(
+                request,
+                gettext("%(count)s article(s): %(step)s done.")
+                % {"count": done, "step": BULK_STEP_NAMES[transition]},
+                messages.SUCCESS,
+            )
         for message in refused:
             self.message_user(request, message, messages.WARNING)
 
-    @admin.action(description="Submit selected articles for review", permissions=["change"])
+    @admin.action(description=_("Submit selected articles for review"), permissions=["change"])
     def submit_selected(self, request, queryset):
         self._bulk(request, queryset, "submit")
 
-    @admin.action(description="Publish selected articles now", permissions=["publish"])
+    @admin.action(description=_("Publish selected articles now"), permissions=["publish"])
     def publish_selected(self, request, queryset):
         self._bulk(request, queryset, "publish")
 
-    @admin.action(description="Unpublish selected articles", permissions=["publish"])
+    @admin.action(description=_("Unpublish selected articles"), permissions=["publish"])
     def unpublish_selected(self, request, queryset):
         self._bulk(request, queryset, "unpublish")
 
-    @admin.action(description="Archive selected articles", permissions=["publish"])
+    @admin.action(description=_("Archive selected articles"), permissions=["publish"])
     def archive_selected(self, request, queryset):
         self._bulk(request, queryset, "archive")

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from news.models import City, division_code_validator
 from news.search.index import refresh_articles_about
@@ -63,7 +64,8 @@ def _check_cities(rows, result: ImportResult, progress) -> tuple[list[City], lis
                     RowError(
                         line,
                         "slug",
-                        f"duplicate key: “{slug}” is already on line {seen_slugs[slug]}.",
+                        gettext("duplicate key: “%(slug)s” is already on line %(line)s.")
+                        % {"slug": slug, "line": seen_slugs[slug]},
                     )
                 )
             else:
@@ -75,7 +77,10 @@ def _check_cities(rows, result: ImportResult, progress) -> tuple[list[City], lis
                     RowError(
                         line,
                         "division_code",
-                        f"duplicate key: division code {code} is already on line {seen_codes[code]}.",
+                        gettext(
+                            "duplicate key: division code %(code)s is already on line %(line)s."
+                        )
+                        % {"code": code, "line": seen_codes[code]},
                     )
                 )
             else:
@@ -86,7 +91,8 @@ def _check_cities(rows, result: ImportResult, progress) -> tuple[list[City], lis
                     RowError(
                         line,
                         "division_code",
-                        f"division code {code} already belongs to the city “{owner}”.",
+                        gettext("division code %(code)s already belongs to the city “%(city)s”.")
+                        % {"code": code, "city": owner},
                     )
                 )
         if errors:
@@ -131,20 +137,27 @@ def _check_city_row(line: int, row: dict) -> tuple[list[RowError], dict]:
     errors: list[RowError] = []
     values = {name: row[name] for name in CITY_COLUMNS}
     if not values["name"] and not values["name_zh"]:
-        errors.append(RowError(line, "name", "a city needs an English or a Chinese name."))
+        errors.append(RowError(line, "name", gettext("a city needs an English or a Chinese name.")))
     if not values["slug"] and (values["name"] or values["name_zh"]):
         values["slug"] = slugify(City(name=values["name"], name_zh=values["name_zh"]).slug_source())
     if values["slug"] and slugify(values["slug"]) != values["slug"]:
         errors.append(
-            RowError(line, "slug", "a slug uses only lower-case letters, digits and hyphens.")
+            RowError(
+                line, "slug", gettext("a slug uses only lower-case letters, digits and hyphens.")
+            )
         )
     if not values["province"]:
-        errors.append(RowError(line, "province", "the province is missing."))
+        errors.append(RowError(line, "province", gettext("the province is missing.")))
     level = LEVELS_BY_TEXT.get(values["level"].lower())
     if level is None:
         allowed = ", ".join(City.Level.values)
         errors.append(
-            RowError(line, "level", f"unknown level “{values['level']}”; use one of {allowed}.")
+            RowError(
+                line,
+                "level",
+                gettext("unknown level “%(level)s”; use one of %(allowed)s.")
+                % {"level": values["level"], "allowed": allowed},
+            )
         )
     else:
         values["level"] = level
@@ -158,7 +171,11 @@ def _check_city_row(line: int, row: dict) -> tuple[list[RowError], dict]:
     for name in ["slug", "name", "name_zh", "province"]:
         limit = City._meta.get_field(name).max_length
         if values[name] and len(values[name]) > limit:
-            errors.append(RowError(line, name, f"longer than {limit} characters."))
+            errors.append(
+                RowError(
+                    line, name, gettext("longer than %(limit)s characters.") % {"limit": limit}
+                )
+            )
     return errors, values
 
 

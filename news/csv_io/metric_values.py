@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from news.figures.numbers import format_number
 from news.models import Article, City, Metric, MetricValue
@@ -95,23 +96,40 @@ def _check_values(rows, result: ImportResult, progress) -> ValuesPlan:
         errors: list[RowError] = []
         metric_id = metric_ids.get(row["metric"])
         if metric_id is None:
-            errors.append(RowError(line, "metric", f"unknown metric “{row['metric']}”."))
+            errors.append(
+                RowError(
+                    line,
+                    "metric",
+                    gettext("unknown metric “%(metric)s”.") % {"metric": row["metric"]},
+                )
+            )
         city_id = city_ids.get(row["city"]) or city_ids_by_code.get(row["city"])
         if city_id is None:
-            errors.append(RowError(line, "city", f"unknown city “{row['city']}”."))
+            errors.append(
+                RowError(line, "city", gettext("unknown city “%(city)s”.") % {"city": row["city"]})
+            )
         period = row["period"]
         if not period:
-            errors.append(RowError(line, "period", "the period is missing."))
+            errors.append(RowError(line, "period", gettext("the period is missing.")))
         elif len(period) > period_limit:
-            errors.append(RowError(line, "period", f"longer than {period_limit} characters."))
+            errors.append(
+                RowError(
+                    line,
+                    "period",
+                    gettext("longer than %(limit)s characters.") % {"limit": period_limit},
+                )
+            )
         value = parse_number(row["value"])
         if value is None:
             errors.append(
                 RowError(
                     line,
                     "value",
-                    f"bad number “{row['value']}”: write digits with an optional decimal point "
-                    f"(at most {VALUE_FIELD.decimal_places} decimals, no thousands separators).",
+                    gettext(
+                        "bad number “%(value)s”: write digits with an optional decimal point "
+                        "(at most %(decimals)s decimals, no thousands separators)."
+                    )
+                    % {"value": row["value"], "decimals": VALUE_FIELD.decimal_places},
                 )
             )
         article_id = None
@@ -119,14 +137,29 @@ def _check_values(rows, result: ImportResult, progress) -> ValuesPlan:
             article_id = article_ids.get(row["source_article"])
             if article_id is None:
                 errors.append(
-                    RowError(line, "source_article", f"unknown article “{row['source_article']}”.")
+                    RowError(
+                        line,
+                        "source_article",
+                        gettext("unknown article “%(article)s”.")
+                        % {"article": row["source_article"]},
+                    )
                 )
         note = row["source_note"]
         if len(note) > note_limit:
-            errors.append(RowError(line, "source_note", f"longer than {note_limit} characters."))
+            errors.append(
+                RowError(
+                    line,
+                    "source_note",
+                    gettext("longer than %(limit)s characters.") % {"limit": note_limit},
+                )
+            )
         if not row["source_article"] and not note:
             errors.append(
-                RowError(line, "source_note", "no source: give a source article or a source note.")
+                RowError(
+                    line,
+                    "source_note",
+                    gettext("no source: give a source article or a source note."),
+                )
             )
         key = (metric_id, city_id, period)
         if metric_id and city_id and period:
@@ -135,8 +168,16 @@ def _check_values(rows, result: ImportResult, progress) -> ValuesPlan:
                     RowError(
                         line,
                         "period",
-                        f"duplicate key: {row['metric']}, {row['city']}, {period} is already on "
-                        f"line {seen[key]}.",
+                        gettext(
+                            "duplicate key: %(metric)s, %(city)s, %(period)s is already on "
+                            "line %(line)s."
+                        )
+                        % {
+                            "metric": row["metric"],
+                            "city": row["city"],
+                            "period": period,
+                            "line": seen[key],
+                        },
                     )
                 )
             else:

@@ -26,7 +26,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, transaction
+from django.utils.translation import gettext, override
+from django.utils.translation import gettext_lazy as _
 
+from news import phrases
 from news.caching import content_changed
 from news.models import CsvImport
 
@@ -48,12 +51,12 @@ PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 #: Control characters allowed in multi-line text columns.
 LINE_CONTROLS = frozenset("\t\n\r")
 CONTROL_NAMES = {
-    "\x00": "a NUL character",
-    "\t": "a tab",
-    "\n": "a line break",
-    "\r": "a carriage return",
-    "\x1b": "an escape character",
-    "\x7f": "a delete character",
+    "\x00": _("a NUL character"),
+    "\t": _("a tab"),
+    "\n": _("a line break"),
+    "\r": _("a carriage return"),
+    "\x1b": _("an escape character"),
+    "\x7f": _("a delete character"),
 }
 
 
@@ -64,10 +67,10 @@ class RowError:
     reason: str
 
     def __str__(self) -> str:
-        where = f"line {self.line}"
+        values = {"line": self.line, "column": self.column, "reason": self.reason}
         if self.column:
-            where += f", column {self.column}"
-        return f"{where}: {self.reason}"
+            return gettext("line %(line)s, column %(column)s: %(reason)s") % values
+        return gettext("line %(line)s: %(reason)s") % values
 
 
 @dataclass
@@ -90,15 +93,33 @@ class ImportResult:
 
     def summary(self) -> str:
         if self.errors:
-            rows = len({error.line for error in self.errors})
+            return gettext(
+                "%(errors)s error(s) on %(lines)s line(s) of %(rows)s row(s): nothing was written."
+            ) % {
+                "errors": len(self.errors),
+                "lines": len({error.line for error in self.errors}),
+                "rows": self.rows,
+            }
+        values = {
+            "rows": self.rows,
+            "created": len(self.created),
+            "changed": len(self.changed),
+            "unchanged": self.unchanged,
+        }
+        if self.written:
             return (
-                f"{len(self.errors)} error(s) on {rows} line(s) of {self.rows} row(s): "
-                "nothing was written."
+                gettext(
+                    "%(rows)s row(s): %(created)s to create, %(changed)s to change, "
+                    "%(unchanged)s unchanged; written."
+                )
+                % values
             )
-        verb = "written" if self.written else "to write (nothing written yet)"
         return (
-            f"{self.rows} row(s): {len(self.created)} to create, {len(self.changed)} to change, "
-            f"{self.unchanged} unchanged; {verb}."
+            gettext(
+                "%(rows)s row(s): %(created)s to create, %(changed)s to change, "
+                "%(unchanged)s unchanged; to write (nothing written yet)."
+            )
+            % values
         )
 
 
@@ -120,13 +141,19 @@ def control_character_error(line: int, column: str, cell: str, multiline: bool) 
     for position, character in enumerate(cell, start=1):
         if unicodedata.category(character) != "Cc" or (multiline and character in LINE_CONTROLS):
             continue
-        name = CONTROL_NAMES.get(character, "a control character")
-        hint = " (this column holds one line of text)" if character in LINE_CONTROLS else ""
-        return RowError(
-            line,
-            column,
-            f"{name} (U+{ord(character):04X}) at character {position}: remove it{hint}.",
-        )
+        values = {
+            "name": CONTROL_NAMES.get(character, _("a control character")),
+            "code": f"U+{ord(character):04X}",
+            "position": position,
+        }
+        if character in LINE_CONTROLS:
+            reason = gettext(
+                "%(name)s (%(code)s) at character %(position)s: remove it (this column holds "
+                "one line of text)."
+            )
+        else:
+            reason = gettext("%(name)s (%(code)s) at character %(position)s: remove it.")
+        return RowError(line, column, reason % values)
     return None
 
 
@@ -146,7 +173,10 @@ class CsvRows:
                 RowError(
                     line,
                     "",
-                    "wrong encoding: the file is not UTF-8. Save it as “CSV UTF-8” and try again.",
+                    gettext(
+                        "wrong encoding: the file is not UTF-8. Save it as “CSV UTF-8” and try "
+                        "again."
+                    ),
                 )
             )
             return
@@ -154,7 +184,9 @@ class CsvRows:
         try:
             header = next(reader, None)
             if not header or not any(cell.strip() for cell in header):
-                self.errors.append(RowError(1, "", "the file is empty: it needs a header row."))
+                self.errors.append(
+                    RowError(1, "", gettext("the file is empty: it needs a header row."))
+                )
                 return
             header = [cell.strip() for cell in header]
             for name in header:
@@ -163,7 +195,9 @@ class CsvRows:
                     return
             missing = [column for column in columns if column not in header]
             for column in missing:
-                self.errors.append(RowError(1, column, "missing column in the header row."))
+                self.errors.append(
+                    RowError(1, column, gettext("missing column in the header row."))
+                )
             if missing:
                 return
             for cells in reader:
@@ -175,7 +209,10 @@ class CsvRows:
                         RowError(
                             line,
                             "",
-                            f"this row has {len(cells)} field(s) but the header has {len(header)}.",
+                            gettext(
+                                "this row has %(fields)s field(s) but the header has %(header)s."
+                            )
+                            % {"fields": len(cells), "header": len(header)},
                         )
                     )
                     continue
@@ -194,7 +231,13 @@ class CsvRows:
                     )
                 )
         except csv.Error as error:
-            self.errors.append(RowError(reader.line_num, "", f"the CSV cannot be read: {error}."))
+            self.errors.append(
+                RowError(
+                    reader.line_num,
+                    "",
+                    gettext("the CSV cannot be read: %(error)s.") % {"error": error},
+                )
+            )
 
 
 def report_progress(progress: Progress | None, stage: str, done: int, total: int) -> None:
@@ -241,16 +284,23 @@ def run_import(
             content_changed()
     except DatabaseError as error:
         logger.warning("Import of %s refused by the database: %s", kind, error)
-        result.errors.append(RowError(0, "", f"the database refused the changes: {error}"))
+        result.errors.append(
+            RowError(
+                0, "", gettext("the database refused the changes: %(error)s") % {"error": error}
+            )
+        )
         return result
     result.written, result.record = True, record
-    logger.info("Import of %s by %s: %s", kind, by, result.summary())
+    with override("en"):  # the log is for operators, whoever imported
+        logger.info("Import of %s by %s: %s", kind, by, result.summary())
     return result
 
 
 def import_reason(record: CsvImport) -> str:
     """The reason on the history row of each record an import wrote."""
-    return f"CSV import #{record.pk} of {record.file_name or 'a file'}"
+    if not record.file_name:
+        return phrases.CSV_IMPORT_OF_A_FILE(number=record.pk)
+    return phrases.CSV_IMPORT(number=record.pk, file=record.file_name)
 
 
 def csv_text(header: list[str], rows: Iterable[Iterable]) -> str:

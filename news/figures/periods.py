@@ -3,6 +3,8 @@ checked when an editor types one, and read from the sentence that reports a figu
 
 import re
 
+from django.utils.translation import gettext
+
 _YEAR = re.compile(r"\d{4}")
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 
@@ -80,14 +82,23 @@ def clean_period(text: str) -> str:
     parts = [span.group(1), span.group(2)] if span else None
     if parts is None and not _TYPED_PART.fullmatch(typed):
         raise ValueError(
-            f"“{typed}” is not a period: write a year (2023), a span of years (2019-2023) "
-            "or a quarter (2023Q2)."
+            gettext(
+                "“%(typed)s” is not a period: write a year (2023), a span of years (2019-2023) "
+                "or a quarter (2023Q2)."
+            )
+            % {"typed": typed}
         )
     years = [int(year) for year in (parts or [typed[:4]])]
     if any(not FIRST_YEAR <= year <= LAST_YEAR for year in years):
-        raise ValueError(f"“{typed}” is outside {FIRST_YEAR}–{LAST_YEAR}: check the year.")
+        raise ValueError(
+            gettext("“%(typed)s” is outside %(first)s–%(last)s: check the year.")
+            % {"typed": typed, "first": FIRST_YEAR, "last": LAST_YEAR}
+        )
     if parts:
         if years[1] < years[0]:
-            raise ValueError(f"“{typed}” ends before it starts: write the earlier year first.")
+            raise ValueError(
+                gettext("“%(typed)s” ends before it starts: write the earlier year first.")
+                % {"typed": typed}
+            )
         return f"{years[0]}-{years[1]}" if years[1] != years[0] else str(years[0])
     return typed.upper()

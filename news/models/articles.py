@@ -30,33 +30,42 @@ class Article(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         ARCHIVED = "archived", _("Archived")
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
+        _("slug"),
         max_length=120,
         unique=True,
         blank=True,
-        help_text="The last part of the article's address. Made from the title if left empty.",
+        help_text=_("The last part of the article's address. Made from the title if left empty."),
     )
     summary = models.TextField(
-        max_length=500, blank=True, help_text="One or two sentences shown in lists and feeds."
+        _("summary"),
+        max_length=500,
+        blank=True,
+        help_text=_("One or two sentences shown in lists and feeds."),
     )
     body = models.TextField(
+        _("body"),
         blank=True,
-        help_text="The article text. Scripts, styles and unsafe links are removed on save.",
+        help_text=_("The article text. Scripts, styles and unsafe links are removed on save."),
     )
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.NEWS, db_index=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=Kind.choices, default=Kind.NEWS, db_index=True
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
     published_at = models.DateTimeField(
-        "publish time",
+        _("publish time"),
         null=True,
         blank=True,
-        help_text="When the article goes public. A future time schedules it.",
+        help_text=_("When the article goes public. A future time schedules it."),
     )
     updated_on = models.DateField(
-        "updated date",
+        _("updated date"),
         null=True,
         blank=True,
-        help_text='The editorial date shown as "Updated:". Change it for a significant change.',
+        help_text=_('The editorial date shown as "Updated:". Change it for a significant change.'),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -64,94 +73,115 @@ class Article(models.Model):
         null=True,
         blank=True,
         related_name="articles",
+        verbose_name=_("author"),
     )
     byline = models.CharField(
+        _("byline"),
         max_length=200,
         blank=True,
-        help_text="The name(s) printed on the article, e.g. Staff reporter.",
+        help_text=_("The name(s) printed on the article, e.g. Staff reporter."),
     )
     source_name = models.CharField(
-        max_length=200, blank=True, help_text="Where the story comes from, e.g. Baotou Daily."
+        _("source name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the story comes from, e.g. Baotou Daily."),
     )
-    source_url = models.URLField("source URL", blank=True)
+    source_url = models.URLField(_("source URL"), blank=True)
     hero_image = models.ImageField(
+        _("hero image"),
         upload_to="articles/",
         blank=True,
-        help_text="A JPEG, PNG or WebP photo. Location and camera data are removed on upload.",
+        help_text=_("A JPEG, PNG or WebP photo. Location and camera data are removed on upload."),
     )
-    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_width = models.PositiveIntegerField(_("hero width"), null=True, blank=True, editable=False)
+    hero_height = models.PositiveIntegerField(
+        _("hero height"), null=True, blank=True, editable=False
+    )
     hero_renditions = models.JSONField(
+        _("hero renditions"),
         default=list,
         blank=True,
         editable=False,
-        help_text="Resized copies made once at upload: width, height, format and file name.",
+        help_text=_("Resized copies made once at upload: width, height, format and file name."),
     )
     hero_alt = models.CharField(
-        "hero image alt text",
+        _("hero image alt text"),
         max_length=250,
         blank=True,
-        help_text="What the image shows, for people who cannot see it. Required with an image.",
+        help_text=_("What the image shows, for people who cannot see it. Required with an image."),
     )
-    hero_caption = models.CharField(max_length=300, blank=True)
-    hero_credit = models.CharField(max_length=200, blank=True, help_text="e.g. Photo: Xinhua.")
-    cities = models.ManyToManyField(City, blank=True, related_name="articles")
-    programmes = models.ManyToManyField(Programme, blank=True, related_name="articles")
+    hero_caption = models.CharField(_("hero caption"), max_length=300, blank=True)
+    hero_credit = models.CharField(
+        _("hero credit"), max_length=200, blank=True, help_text=_("e.g. Photo: Xinhua.")
+    )
+    cities = models.ManyToManyField(
+        City, blank=True, related_name="articles", verbose_name=_("cities")
+    )
+    programmes = models.ManyToManyField(
+        Programme, blank=True, related_name="articles", verbose_name=_("programmes")
+    )
     tags = TaggableManager(blank=True)
-    is_featured = models.BooleanField("featured", default=False, db_index=True)
+    is_featured = models.BooleanField(_("featured"), default=False, db_index=True)
     seo_title = models.CharField(
-        "SEO title",
+        _("SEO title"),
         max_length=70,
         blank=True,
-        help_text="Page title for search engines, if not the headline.",
+        help_text=_("Page title for search engines, if not the headline."),
     )
     seo_description = models.CharField(
-        "SEO description",
+        _("SEO description"),
         max_length=160,
         blank=True,
-        help_text="Search result text, if not the summary.",
+        help_text=_("Search result text, if not the summary."),
     )
     last_major_update_at = models.DateTimeField(
-        "last major update",
+        _("last major update"),
         null=True,
         blank=True,
-        help_text="When the last major change (one with a public change note) was published.",
+        help_text=_("When the last major change (one with a public change note) was published."),
     )
     expires_at = models.DateTimeField(
-        "expiry time",
+        _("expiry time"),
         null=True,
         blank=True,
-        help_text="Optional. At this time the article leaves the site by itself.",
+        help_text=_("Optional. At this time the article leaves the site by itself."),
     )
-    withdrawn_at = models.DateTimeField("withdrawn at", null=True, blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, editable=False)
     withdrawal_reason = models.TextField(
-        "reason for withdrawal",
+        _("reason for withdrawal"),
         blank=True,
-        help_text="Shown to readers on the withdrawn article's page.",
+        help_text=_("Shown to readers on the withdrawn article's page."),
     )
     version = models.PositiveIntegerField(
+        _("version"),
         default=1,
         editable=False,
-        help_text="Goes up by one on every save, so a stale form cannot overwrite newer work.",
+        help_text=_("Goes up by one on every save, so a stale form cannot overwrite newer work."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    modified_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    modified_at = models.DateTimeField(_("modified at"), auto_now=True)
     figures_awaiting = models.PositiveIntegerField(
-        "figures awaiting confirmation",
+        _("figures awaiting confirmation"),
         default=0,
         editable=False,
-        help_text="How many figures the text reports that are neither recorded nor dismissed; "
-        "kept current by news.services.figures.",
+        help_text=_(
+            "How many figures the text reports that are neither recorded nor dismissed; "
+            "kept current by news.services.figures."
+        ),
     )
     search_vector = SearchVectorField(
+        _("search vector"),
         null=True,
         editable=False,
-        help_text="Weighted full-text document, kept current on save (PostgreSQL only).",
+        help_text=_("Weighted full-text document, kept current on save (PostgreSQL only)."),
     )
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         ordering = ["-published_at", "-pk"]
         permissions = [
             ("publish_article", "Can publish, schedule, unpublish, archive and withdraw articles"),
@@ -196,9 +226,9 @@ class Article(models.Model):
 
         errors = {}
         if self.hero_image and not self.hero_alt.strip():
-            errors["hero_alt"] = "Describe the image: alt text is required when an image is set."
+            errors["hero_alt"] = _("Describe the image: alt text is required when an image is set.")
         if self.status == self.Status.PUBLISHED and not self.published_at:
-            errors["published_at"] = "A published article needs a publish time."
+            errors["published_at"] = _("A published article needs a publish time.")
         if errors:
             raise ValidationError(errors)
 
@@ -244,9 +274,15 @@ class Article(models.Model):
 class ArticleRedirect(models.Model):
     """An address an article used to have; the detail view answers it with a 301."""
 
-    old_path = models.CharField(max_length=300, unique=True)
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
-    created_at = models.DateTimeField(default=timezone.now)
+    old_path = models.CharField(_("old path"), max_length=300, unique=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="redirects", verbose_name=_("article")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("article redirect")
+        verbose_name_plural = _("article redirects")
 
     def __str__(self) -> str:
         return self.old_path
@@ -256,23 +292,30 @@ class BodyImage(models.Model):
     """An image for use inside an article's text: uploaded and checked like the hero image,
     with renditions made once; editors insert it in the editor by its address."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="body_images")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="body_images", verbose_name=_("article")
+    )
     image = models.ImageField(
+        _("image"),
         upload_to="articles/body/",
-        help_text="JPEG, PNG or WebP. After saving, insert it in the text with the Image button "
-        "and the address shown here.",
+        help_text=_(
+            "JPEG, PNG or WebP. After saving, insert it in the text with the Image button "
+            "and the address shown here."
+        ),
     )
     alt_text = models.CharField(
-        max_length=250, help_text="What the image shows, for people who cannot see it."
+        _("alt text"),
+        max_length=250,
+        help_text=_("What the image shows, for people who cannot see it."),
     )
-    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    renditions = models.JSONField(default=list, blank=True, editable=False)
-    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True, editable=False)
+    renditions = models.JSONField(_("renditions"), default=list, blank=True, editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
 
     class Meta:
-        verbose_name = "image for the text"
-        verbose_name_plural = "images for the text"
+        verbose_name = _("image for the text")
+        verbose_name_plural = _("images for the text")
         ordering = ["uploaded_at", "pk"]
 
     def __str__(self) -> str:

@@ -23,9 +23,12 @@ class CsvImport(models.Model):
         CITIES = "cities", _("Cities")
         METRIC_VALUES = "metric values", _("Metric values")
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     file_name = models.CharField(
-        max_length=255, blank=True, help_text="The name of the file as it was uploaded."
+        _("file name"),
+        max_length=255,
+        blank=True,
+        help_text=_("The name of the file as it was uploaded."),
     )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -33,19 +36,28 @@ class CsvImport(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="imported by",
-        help_text="Empty for an import run with a management command.",
+        verbose_name=_("imported by"),
+        help_text=_("Empty for an import run with a management command."),
     )
-    at = models.DateTimeField("imported at", default=timezone.now, db_index=True)
-    rows = models.PositiveIntegerField(default=0, help_text="Rows read from the file.")
-    created = models.PositiveIntegerField(default=0, help_text="Records the import created.")
-    changed = models.PositiveIntegerField(default=0, help_text="Records the import changed.")
+    at = models.DateTimeField(_("imported at"), default=timezone.now, db_index=True)
+    rows = models.PositiveIntegerField(
+        _("rows"), default=0, help_text=_("Rows read from the file.")
+    )
+    created = models.PositiveIntegerField(
+        _("created"), default=0, help_text=_("Records the import created.")
+    )
+    changed = models.PositiveIntegerField(
+        _("changed"), default=0, help_text=_("Records the import changed.")
+    )
     unchanged = models.PositiveIntegerField(
-        default=0, help_text="Rows that matched their record exactly: nothing was written."
+        _("unchanged"),
+        default=0,
+        help_text=_("Rows that matched their record exactly: nothing was written."),
     )
 
     class Meta:
-        verbose_name = "CSV import"
+        verbose_name = _("CSV import")
+        verbose_name_plural = _("CSV imports")
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
@@ -72,7 +84,7 @@ class RecordChange(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="CSV import",
+        verbose_name=_("CSV import"),
     )
 
     class Meta:

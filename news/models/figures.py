@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from news.figures.periods import period_sort_key
 
@@ -63,18 +64,24 @@ class MetricQuerySet(models.QuerySet):
 
 class Metric(models.Model):
     name = models.CharField(
-        max_length=160, help_text="e.g. Experts on the Innovation China platform."
+        _("name"), max_length=160, help_text=_("e.g. Experts on the Innovation China platform.")
     )
-    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
     unit = models.CharField(
-        max_length=40, blank=True, help_text="e.g. people, events, bases, yuan."
+        _("unit"), max_length=40, blank=True, help_text=_("e.g. people, events, bases, yuan.")
     )
-    description = models.TextField(blank=True, help_text="What is counted and how.")
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("What is counted and how.")
+    )
 
     objects = MetricQuerySet.as_manager()
-    history = record_history()
+    history = record_history(
+        verbose_name=_("historical metric"), verbose_name_plural=_("historical metrics")
+    )
 
     class Meta:
+        verbose_name = _("metric")
+        verbose_name_plural = _("metrics")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -92,40 +99,57 @@ class Metric(models.Model):
 class MetricValue(models.Model):
     """One figure: a metric's value for a city and period, always with its source."""
 
-    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="values")
-    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="metric_values")
-    period = models.CharField(
-        max_length=20, help_text="The year or span the value covers, e.g. 2023 or 2019-2023."
+    metric = models.ForeignKey(
+        Metric, on_delete=models.CASCADE, related_name="values", verbose_name=_("metric")
     )
-    value = models.DecimalField(max_digits=20, decimal_places=4)
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="metric_values", verbose_name=_("city")
+    )
+    period = models.CharField(
+        _("period"),
+        max_length=20,
+        help_text=_("The year or span the value covers, e.g. 2023 or 2019-2023."),
+    )
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
     source_article = models.ForeignKey(
         Article,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="figures",
-        help_text="The article that reports this figure.",
+        verbose_name=_("source article"),
+        help_text=_("The article that reports this figure."),
     )
     source_note = models.CharField(
-        max_length=300, blank=True, help_text="Where the figure comes from, if not from an article."
+        _("source note"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where the figure comes from, if not from an article."),
     )
     changed_at = models.DateTimeField(
-        "last changed",
+        _("last changed"),
         null=True,
         blank=True,
         default=timezone.now,
         editable=False,
-        help_text="When this figure was last created or changed (empty for figures older than "
-        "their history); the public metric page shows it.",
+        help_text=_(
+            "When this figure was last created or changed (empty for figures older than "
+            "their history); the public metric page shows it."
+        ),
     )
 
     objects = MetricValueQuerySet.as_manager()
     # A history row per change; looked up by the value's id only, so the copied links to the
     # metric, city and article need no index of their own (a 100,000-row import writes fewer).
-    history = record_history(no_db_index=["metric", "city", "source_article"])
+    history = record_history(
+        no_db_index=["metric", "city", "source_article"],
+        verbose_name=_("historical metric value"),
+        verbose_name_plural=_("historical metric values"),
+    )
 
     class Meta:
-        verbose_name = "metric value"
+        verbose_name = _("metric value")
+        verbose_name_plural = _("metric values")
         ordering = ["metric__name", "city__name", "period"]
         constraints = [
             models.UniqueConstraint(
@@ -142,7 +166,7 @@ class MetricValue(models.Model):
 
         # The article may still be unsaved when the figure is added inline on its form.
         if self.source_article is None and not self.source_note.strip():
-            raise ValidationError("Give the figure a source: an article or a source note.")
+            raise ValidationError(_("Give the figure a source: an article or a source note."))
 
 
 class ReviewedFigure(models.Model):
@@ -155,31 +179,52 @@ class ReviewedFigure(models.Model):
     """
 
     class Outcome(models.TextChoices):
-        RECORDED = "recorded", "Recorded"
-        DISMISSED = "dismissed", "Dismissed"
+        RECORDED = "recorded", _("Recorded")
+        DISMISSED = "dismissed", _("Dismissed")
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reviewed_figures")
-    sentence_fingerprint = models.CharField(
-        max_length=64, help_text="SHA-256 of the sentence, its spaces collapsed."
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="reviewed_figures",
+        verbose_name=_("article"),
     )
-    value = models.DecimalField(max_digits=20, decimal_places=4)
-    phrase = models.CharField(max_length=300, help_text="What the number counts, as written.")
-    sentence = models.TextField(help_text="The sentence the figure was read from.")
-    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    sentence_fingerprint = models.CharField(
+        _("sentence fingerprint"),
+        max_length=64,
+        help_text=_("SHA-256 of the sentence, its spaces collapsed."),
+    )
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
+    phrase = models.CharField(
+        _("phrase"), max_length=300, help_text=_("What the number counts, as written.")
+    )
+    sentence = models.TextField(
+        _("sentence"), help_text=_("The sentence the figure was read from.")
+    )
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
     metric_value = models.ForeignKey(
         MetricValue,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        help_text="The value it was recorded as; if that value is deleted, it is suggested again.",
+        verbose_name=_("metric value"),
+        help_text=_(
+            "The value it was recorded as; if that value is deleted, it is suggested again."
+        ),
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("reviewed figure")
+        verbose_name_plural = _("reviewed figures")
         ordering = ["-decided_at", "-pk"]
         constraints = [
             models.UniqueConstraint(

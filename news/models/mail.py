@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .articles import Article
 
@@ -33,70 +35,79 @@ class OutgoingMail(models.Model):
 
     class Kind(models.TextChoices):
         # The same values as ArticleEvent.Action: a mail is about the event of that name.
-        SUBMITTED = "submitted", "Submitted for review"
-        RETURNED = "returned", "Returned to draft"
-        PUBLISHED = "published", "Published"
-        SCHEDULED = "scheduled", "Scheduled"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        SUBMITTED = "submitted", _("Submitted for review")
+        RETURNED = "returned", _("Returned to draft")
+        PUBLISHED = "published", _("Published")
+        SCHEDULED = "scheduled", _("Scheduled")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     kind = models.CharField(
+        _("kind"),
         max_length=16,
         choices=Kind.choices,
-        help_text="The workflow step this mail tells about.",
+        help_text=_("The workflow step this mail tells about."),
     )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="recipient",
+        verbose_name=_("recipient"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        help_text="The member of staff it is for (empty once their account is deleted).",
+        help_text=_("The member of staff it is for (empty once their account is deleted)."),
     )
     to_address = models.EmailField(
-        "to", help_text="The address it goes to: the recipient's address when it was queued."
+        _("to"), help_text=_("The address it goes to: the recipient's address when it was queued.")
     )
     language = models.CharField(
-        max_length=16, help_text="The language it is written in (the recipient's choice)."
+        _("language"),
+        max_length=16,
+        help_text=_("The language it is written in (the recipient's choice)."),
     )
-    subject = models.CharField(max_length=300, help_text="In the recipient's language.")
-    body = models.TextField(help_text="The plain-text message, links included.")
+    subject = models.CharField(
+        _("subject"), max_length=300, help_text=_("In the recipient's language.")
+    )
+    body = models.TextField(_("body"), help_text=_("The plain-text message, links included."))
     article = models.ForeignKey(
         Article,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        help_text="The article it is about (empty once the article is deleted).",
+        verbose_name=_("article"),
+        help_text=_("The article it is about (empty once the article is deleted)."),
     )
-    created_at = models.DateTimeField("queued at", default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now, db_index=True)
     attempts = models.PositiveSmallIntegerField(
-        default=0, help_text="How many times sending it was tried."
+        _("attempts"), default=0, help_text=_("How many times sending it was tried.")
     )
     last_error = models.TextField(
-        blank=True, help_text="Why the last attempt failed, as the mail server or network said."
+        _("last error"),
+        blank=True,
+        help_text=_("Why the last attempt failed, as the mail server or network said."),
     )
     next_attempt_at = models.DateTimeField(
-        "next attempt at", default=timezone.now, help_text="When it is tried (again)."
+        _("next attempt at"), default=timezone.now, help_text=_("When it is tried (again).")
     )
     claimed_until = models.DateTimeField(
+        _("claimed until"),
         null=True,
         blank=True,
-        help_text="A sender is sending it until then; after that another may try.",
+        help_text=_("A sender is sending it until then; after that another may try."),
     )
-    sent_at = models.DateTimeField("sent at", null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     failed_at = models.DateTimeField(
-        "given up at",
+        _("given up at"),
         null=True,
         blank=True,
-        help_text="Sending was given up on after the last attempt; it is kept to be seen here.",
+        help_text=_("Sending was given up on after the last attempt; it is kept to be seen here."),
     )
 
     objects = OutgoingMailQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "outgoing mail"
-        verbose_name_plural = "outgoing mail"
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
         ordering = ["-created_at", "-pk"]
         indexes = [
             # The queue a sender reads every minute: only waiting rows, by when they are due.
@@ -114,7 +125,10 @@ class OutgoingMail(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.to_address}"
+        return gettext("%(kind)s to %(address)s") % {
+            "kind": self.get_kind_display(),
+            "address": self.to_address,
+        }
 
     @property
     def state(self) -> str:

@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class StaffProfileManager(models.Manager):
@@ -17,32 +19,38 @@ class StaffProfile(models.Model):
     and write it through `services.update_preferences()`."""
 
     class Language(models.TextChoices):
-        BROWSER = "", "As my browser asks"
+        BROWSER = "", _("As my browser asks")
         ENGLISH = "en", "English"
         CHINESE = "zh-hans", "简体中文"
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+        verbose_name=_("user"),
     )
     language = models.CharField(
-        verbose_name="admin language",
+        verbose_name=_("admin language"),
         max_length=16,
         choices=Language.choices,
         blank=True,
         default=Language.BROWSER,
-        help_text="The language of the newsroom's screens and of the e-mail it sends you.",
+        help_text=_("The language of the newsroom's screens and of the e-mail it sends you."),
     )
     email_notifications = models.BooleanField(
-        verbose_name="e-mail me about my work",
+        verbose_name=_("e-mail me about my work"),
         default=True,
-        help_text="Mail when an article is submitted to you, returned, published, scheduled or "
-        "withdrawn. Password reset mail is always sent.",
+        help_text=_(
+            "Mail when an article is submitted to you, returned, published, scheduled or "
+            "withdrawn. Password reset mail is always sent."
+        ),
     )
 
     objects = StaffProfileManager()
 
     class Meta:
-        verbose_name = "staff profile"
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
 
     def __str__(self) -> str:
-        return f"Preferences of {self.user}"
+        return gettext("Preferences of %(person)s") % {"person": self.user}

@@ -2,6 +2,8 @@
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class PublicationState(models.Model):
@@ -10,20 +12,26 @@ class PublicationState(models.Model):
     time (`next_boundary_at`), which no write announces. HTTP validators and cached fragments are
     keyed by it, so a change made through one app server is seen by every other."""
 
-    generation = models.PositiveBigIntegerField(default=1)
-    changed_at = models.DateTimeField(default=timezone.now)
+    generation = models.PositiveBigIntegerField(_("generation"), default=1)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
     next_boundary_at = models.DateTimeField(
+        _("next boundary at"),
         null=True,
         blank=True,
-        help_text="The next scheduled publish or expiry time, when the public site changes by "
-        "itself.",
+        help_text=_(
+            "The next scheduled publish or expiry time, when the public site changes by itself."
+        ),
     )
 
     class Meta:
-        verbose_name = "publication state"
+        verbose_name = _("publication state")
+        verbose_name_plural = _("publication states")
 
     def __str__(self) -> str:
-        return f"Generation {self.generation} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+        return gettext("Generation %(number)s (%(time)s)") % {
+            "number": self.generation,
+            "time": f"{self.changed_at:%Y-%m-%d %H:%M:%S}",
+        }
 
     @property
     def token(self) -> str:

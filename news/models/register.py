@@ -13,7 +13,7 @@ from .changes import record_history
 from .visibility import visible_condition
 
 division_code_validator = RegexValidator(
-    r"^\d{6}$", "An administrative division code is exactly six digits, for example 150200."
+    r"^\d{6}$", _("An administrative division code is exactly six digits, for example 150200.")
 )
 
 
@@ -71,71 +71,94 @@ class City(models.Model):
         REGION = "region", _("Region")
 
     name = models.CharField(
-        "English name", max_length=120, blank=True, help_text="As used in English, e.g. Baotou."
+        _("English name"),
+        max_length=120,
+        blank=True,
+        help_text=_("As used in English, e.g. Baotou."),
     )
     name_zh = models.CharField(
-        "Chinese name",
+        _("Chinese name"),
         max_length=60,
         blank=True,
-        help_text="In simplified characters, e.g. 包头市.",
+        help_text=_("In simplified characters, e.g. 包头市."),
     )
     slug = models.SlugField(
+        _("slug"),
         max_length=80,
         unique=True,
         blank=True,
-        help_text="The city's address on the site (/cities/<slug>/). Made from the name if left empty.",
+        help_text=_(
+            "The last part of the city's address on the site, e.g. baotou in /cities/baotou/. "
+            "Made from the name if left empty."
+        ),
     )
     province = models.CharField(
+        _("province"),
         max_length=60,
         db_index=True,
-        help_text="Province or autonomous region, e.g. Inner Mongolia.",
+        help_text=_("Province or autonomous region, e.g. Inner Mongolia."),
     )
     level = models.CharField(
-        "administrative level",
+        _("administrative level"),
         max_length=24,
         choices=Level.choices,
         default=Level.PREFECTURE,
         db_index=True,
     )
     division_code = models.CharField(
-        "administrative division code",
+        _("administrative division code"),
         max_length=6,
         unique=True,
         null=True,
         blank=True,
         validators=[division_code_validator],
-        help_text="The six-digit national code (GB/T 2260), e.g. 150200 for Baotou. Optional.",
+        help_text=_("The six-digit national code (GB/T 2260), e.g. 150200 for Baotou. Optional."),
     )
-    summary = models.TextField(blank=True, help_text="One or two sentences shown on the city page.")
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("One or two sentences shown on the city page.")
+    )
     image = models.ImageField(
+        _("image"),
         upload_to="cities/",
         blank=True,
-        help_text="A JPEG, PNG or WebP photo shown on the city page. Location and camera data "
-        "are removed on upload.",
+        help_text=_(
+            "A JPEG, PNG or WebP photo shown on the city page. Location and camera data "
+            "are removed on upload."
+        ),
     )
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_width = models.PositiveIntegerField(
+        _("image width"), null=True, blank=True, editable=False
+    )
+    image_height = models.PositiveIntegerField(
+        _("image height"), null=True, blank=True, editable=False
+    )
     image_renditions = models.JSONField(
+        _("image renditions"),
         default=list,
         blank=True,
         editable=False,
-        help_text="Resized copies made once at upload: width, height, format and file name.",
+        help_text=_("Resized copies made once at upload: width, height, format and file name."),
     )
     image_alt = models.CharField(
-        "image alt text",
+        _("image alt text"),
         max_length=200,
         blank=True,
-        help_text="What the image shows, for people who cannot see it. Required with an image.",
+        help_text=_("What the image shows, for people who cannot see it. Required with an image."),
     )
     is_featured = models.BooleanField(
-        "featured on the home page", default=False, help_text="Show this city on the home page."
+        _("featured on the home page"),
+        default=False,
+        help_text=_("Show this city on the home page."),
     )
 
     objects = CityQuerySet.as_manager()
-    history = record_history()
+    history = record_history(
+        verbose_name=_("historical city"), verbose_name_plural=_("historical cities")
+    )
 
     class Meta:
-        verbose_name_plural = "cities"
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
         ordering = ["name", "name_zh"]
         constraints = [
             models.CheckConstraint(condition=~Q(name="") | ~Q(name_zh=""), name="city_has_a_name"),
@@ -160,7 +183,7 @@ class City(models.Model):
 
         if self.image and not self.image_alt.strip():
             raise ValidationError(
-                {"image_alt": "Describe the image: alt text is required when an image is set."}
+                {"image_alt": _("Describe the image: alt text is required when an image is set.")}
             )
 
     def slug_source(self) -> str:
@@ -197,26 +220,35 @@ class ProgrammeQuerySet(models.QuerySet):
 
 
 class Programme(models.Model):
-    name = models.CharField(max_length=200, help_text="Official English name of the scheme.")
-    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("Official English name of the scheme.")
+    )
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
     issuing_body = models.CharField(
-        max_length=200, help_text="Who runs it, e.g. China Association for Science and Technology."
+        _("issuing body"),
+        max_length=200,
+        help_text=_("Who runs it, e.g. China Association for Science and Technology."),
     )
     start_year = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1949), MaxValueValidator(2100)]
+        _("start year"), validators=[MinValueValidator(1949), MaxValueValidator(2100)]
     )
     end_year = models.PositiveSmallIntegerField(
+        _("end year"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1949), MaxValueValidator(2100)],
-        help_text="Leave empty for an open-ended programme.",
+        help_text=_("Leave empty for an open-ended programme."),
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(_("description"), blank=True)
 
     objects = ProgrammeQuerySet.as_manager()
-    history = record_history()
+    history = record_history(
+        verbose_name=_("historical programme"), verbose_name_plural=_("historical programmes")
+    )
 
     class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
         ordering = ["-start_year", "name"]
         constraints = [
             models.CheckConstraint(
@@ -274,11 +306,22 @@ class Designation(models.Model):
         DEMONSTRATION = "demonstration", _("Demonstration")
         REVOKED = "revoked", _("Revoked")
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="designations")
-    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="designations")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.APPROVED)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="designations",
+        verbose_name=_("programme"),
+    )
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="designations", verbose_name=_("city")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.APPROVED
+    )
     announced_on = models.DateField(
-        db_index=True, help_text="The date the programme's issuer announced this standing."
+        _("announced on"),
+        db_index=True,
+        help_text=_("The date the programme's issuer announced this standing."),
     )
     source_article = models.ForeignKey(
         "Article",
@@ -286,13 +329,19 @@ class Designation(models.Model):
         null=True,
         blank=True,
         related_name="designations",
-        help_text="The article that reported the announcement.",
+        verbose_name=_("source article"),
+        help_text=_("The article that reported the announcement."),
     )
 
     objects = DesignationQuerySet.as_manager()
-    history = record_history()
+    history = record_history(
+        verbose_name=_("historical designation"),
+        verbose_name_plural=_("historical designations"),
+    )
 
     class Meta:
+        verbose_name = _("designation")
+        verbose_name_plural = _("designations")
         ordering = ["-announced_on", "programme__name", "city__name"]
         constraints = [
             models.UniqueConstraint(

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from news import images
+from news import images, phrases
 from news.caching import content_changed
 from news.models import (
     Article,
@@ -72,7 +73,9 @@ def create_article(
     """Store a new article (an unsaved instance), its first revision and "created" event."""
     if article.author_id is None and by is not None:
         article.author = by
-    save_version(article, previous_version=0, by=by, action=Action.CREATED, comment="Created")
+    save_version(
+        article, previous_version=0, by=by, action=Action.CREATED, comment=phrases.CREATED()
+    )
     # Renditions given with the image (an imported row) are kept as they are.
     given = (article.hero_image.name, article.hero_renditions) if article.hero_renditions else None
     _save_parts(
@@ -114,19 +117,19 @@ def edit_article(
     if opened_version != stored.version:
         raise _conflict(stored)
     if not can_edit(by, stored):
-        raise WorkflowError("You do not have permission to change this article.")
+        raise WorkflowError(gettext("You do not have permission to change this article."))
     article.body = sanitise_html(article.body)
     changed = _has_changed(stored, article, cities, programmes, tags, [*body_images, *figures])
     is_major = _check_change_kind(stored, changed, change_kind, change_note)
 
-    comment = "Edited"
+    comment = phrases.EDITED()
     if is_major:
         now = timezone.now()
         article.last_major_update_at = now
         article.updated_on = timezone.localdate(now)
-        comment = f"Major change: {change_note.strip()}"
+        comment = phrases.MAJOR_CHANGE(note=change_note.strip())
     elif stored.status == Status.PUBLISHED:
-        comment = "Minor change"
+        comment = phrases.MINOR_CHANGE()
     action = Action.MAJOR_CHANGE if is_major else None
     save_version(
         article,
@@ -162,9 +165,9 @@ def restore_revision(*, article: Article, revision, by) -> Article:
     """Bring back an old revision's words as a new revision; nothing newer is lost."""
     article = locked(article)
     if revision.article_id != article.pk:
-        raise WorkflowError("That revision belongs to another article.")
+        raise WorkflowError(gettext("That revision belongs to another article."))
     if not can_edit(by, article):
-        raise WorkflowError("You do not have permission to change this article.")
+        raise WorkflowError(gettext("You do not have permission to change this article."))
     for name in RESTORED_FIELDS:
         if name in revision.content:
             setattr(article, name, revision.content[name])
@@ -173,8 +176,8 @@ def restore_revision(*, article: Article, revision, by) -> Article:
         previous_version=article.version,
         by=by,
         action=Action.RESTORED,
-        note=f"revision {revision.number}",
-        comment=f"Restored revision {revision.number}",
+        note=phrases.RESTORED_FROM(number=revision.number),
+        comment=phrases.RESTORED(number=revision.number),
     )
     _index(article)
     return article
@@ -184,13 +187,13 @@ def restore_revision(*, article: Article, revision, by) -> Article:
 def delete_article(*, article: Article, by) -> None:
     """Delete an article with its images; the files go once the deletion is committed."""
     if not (by.has_perm("news.delete_article") and may_publish(by)):
-        raise WorkflowError("You do not have permission to delete articles.")
+        raise WorkflowError(gettext("You do not have permission to delete articles."))
     files = [(article.hero_image.name, article.hero_renditions)]
     files += [(item.image.name, item.renditions) for item in article.body_images.all()]
     # The figures and designations it sourced lose their source: that is on their history.
     sourced = {model: list(model.objects.filter(source_article=article)) for model in SOURCED}
     article.delete()
-    now, reason = timezone.now(), f"Source article “{article.title}” deleted"
+    now, reason = timezone.now(), phrases.SOURCE_DELETED(title=article.title)
     for value in sourced[MetricValue]:
         value.changed_at = now
     MetricValue.objects.filter(pk__in=[value.pk for value in sourced[MetricValue]]).update(
@@ -217,13 +220,16 @@ def _index(article: Article) -> None:
 
 def _conflict(stored: Article) -> EditConflict:
     latest = stored.revisions.select_related("created_by").first()
-    who = latest.created_by.get_username() if latest and latest.created_by else "someone"
+    who = latest.created_by.get_username() if latest and latest.created_by else gettext("someone")
     when = timezone.localtime(latest.created_at).strftime("%Y-%m-%d %H:%M") if latest else ""
     return EditConflict(
-        f"{who} saved this article at {when} after you opened it, so your save was "
-        "refused to keep their work. Your text is still in the form below: compare it "
-        "with theirs (see Revisions), merge what you need, and save again to replace "
-        "their version with yours.",
+        gettext(
+            "%(who)s saved this article at %(when)s after you opened it, so your save was "
+            "refused to keep their work. Your text is still in the form below: compare it "
+            "with theirs (see Revisions), merge what you need, and save again to replace "
+            "their version with yours."
+        )
+        % {"who": who, "when": when},
         current_version=stored.version,
     )
 
@@ -247,9 +253,13 @@ def _check_change_kind(stored: Article, changed: bool, change_kind: str, note: s
     if stored.status != Status.PUBLISHED or not changed:
         return False
     if change_kind not in CHANGE_KINDS:
-        raise WorkflowError("Say whether this is a minor or a major change.", field="change_kind")
+        raise WorkflowError(
+            gettext("Say whether this is a minor or a major change."), field="change_kind"
+        )
     if change_kind == "major" and not note.strip():
-        raise WorkflowError("A major change needs a short public note.", field="change_note")
+        raise WorkflowError(
+            gettext("A major change needs a short public note."), field="change_note"
+        )
     return change_kind == "major"
 
 

@@ -15,7 +15,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from news import phrases
 from news.caching import content_changed
 from news.figures.periods import clean_period
 from news.figures.suggest import Suggestion, suggest_figures
@@ -104,7 +106,7 @@ def refresh_figures_awaiting(article_ids: Iterable[int | None]) -> None:
 
 def _check_may_confirm(by, article: Article) -> None:
     if by is None or not may_confirm_figures(by, article):
-        raise FigureError("You do not have permission to record figures for this article.")
+        raise FigureError(gettext("You do not have permission to record figures for this article."))
 
 
 def _remember(article: Article, suggestion: Suggestion, *, outcome: str, by, value=None) -> None:
@@ -127,7 +129,7 @@ def _remember(article: Article, suggestion: Suggestion, *, outcome: str, by, val
 def _checked(figure: AcceptedFigure) -> AcceptedFigure:
     """The figure with its period written the one way; FigureError if anything is missing."""
     if figure.value is None or figure.city is None or not (figure.period or "").strip():
-        raise FigureError("Each figure to record needs a value, a city and a period.")
+        raise FigureError(gettext("Each figure to record needs a value, a city and a period."))
     try:
         figure.period = clean_period(figure.period)
     except ValueError as error:
@@ -146,14 +148,14 @@ def record_article_figures(
     """Store the figures an editor accepted from the suggestions, sourced to `article`, and
     remember the ones they dismissed. All or nothing; FigureError names what is wrong."""
     _check_may_confirm(by, article)
-    reason = f"Recorded from “{article.title}”"
+    reason = phrases.RECORDED_FROM(title=article.title)
     stored = []
     for figure in map(_checked, figures):
         metric = figure.metric
         if metric is None:
             name = figure.new_metric_name.strip()
             if not name:
-                raise FigureError("Choose a metric or name a new one.")
+                raise FigureError(gettext("Choose a metric or name a new one."))
             metric = Metric.objects.filter(name=name).first()
             if metric is None:
                 metric = Metric(name=name, unit=figure.new_metric_unit.strip())
@@ -163,8 +165,16 @@ def record_article_figures(
         ).first()
         if clash is not None:
             raise FigureError(
-                f"{figure.city.display_name} already has a value for “{metric.name}” in "
-                f"{figure.period}: {clash.value.normalize():f}. Edit that value instead."
+                gettext(
+                    "%(city)s already has a value for “%(metric)s” in %(period)s: %(value)s. "
+                    "Edit that value instead."
+                )
+                % {
+                    "city": figure.city.display_name,
+                    "metric": metric.name,
+                    "period": figure.period,
+                    "value": f"{clash.value.normalize():f}",
+                }
             )
         value = MetricValue(
             metric=metric,
@@ -206,7 +216,7 @@ def bring_back_figures(*, article: Article, review_ids: list[int], by) -> int:
 def save_article_figures(*, article: Article, changes, by=None) -> None:
     """Apply the figure rows edited on an article's form (RowChange items): each kept or new
     row is a value sourced to `article`; a row marked for deletion is removed."""
-    reason = f"Edited on “{article.title}”"
+    reason = phrases.EDITED_ON(title=article.title)
     for change in changes:
         if change.delete:
             if change.existing is not None:

@@ -64,9 +64,15 @@ def record_revision(*, article: Article, by, comment: str = "") -> ArticleRevisi
     )
 
 
+#: Fields stored as a choice's value, shown as its label in the reader's language.
+CHOICE_FIELDS = {"status": Article.Status, "kind": Article.Kind}
+
+
 def _lines(name: str, value) -> list[str]:
     if value is None:
         return [""]
+    if name in CHOICE_FIELDS and value in CHOICE_FIELDS[name].values:
+        value = CHOICE_FIELDS[name](value).label
     text = plain_text(str(value), keep_blocks=True) if name == "body" else str(value)
     return [line.strip() for line in text.splitlines() if line.strip()] or [""]
 
@@ -84,5 +90,6 @@ def diff_revisions(older: ArticleRevision, newer: ArticleRevision) -> list[dict]
             if line.startswith(("- ", "+ ", "  ")):
                 rows.append({"kind": {"-": "removed", "+": "added", " ": "same"}[line[0]],
                              "text": line[2:]})  # fmt: skip
-        changes.append({"field": name.replace("_", " "), "rows": rows})
+        label = Article._meta.get_field(name).verbose_name
+        changes.append({"field": label, "rows": rows})
     return changes

@@ -1,6 +1,7 @@
 """Staff preferences: the admin's language and whether the newsroom e-mails them."""
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from news.models import StaffProfile
 
@@ -11,7 +12,9 @@ from .errors import NewsroomError
 def update_preferences(*, user, language: str, email_notifications: bool) -> StaffProfile:
     """Store what `user` chose for themselves (nobody else's choices are theirs to change)."""
     if language not in StaffProfile.Language.values:
-        raise NewsroomError(f"Unknown language: {language!r}.", field="language")
+        raise NewsroomError(
+            gettext("Unknown language: %(code)r.") % {"code": language}, field="language"
+        )
     profile, _created = StaffProfile.objects.update_or_create(
         user=user,
         defaults={"language": language, "email_notifications": email_notifications},

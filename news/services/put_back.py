@@ -9,7 +9,9 @@ holds, a source article deleted since) is refused with the reason, and nothing i
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 
+from news import phrases
 from news.models import City, Designation, Metric, MetricValue, Programme
 
 from .errors import NewsroomError
@@ -51,10 +53,12 @@ def put_back_record(*, entry, by):
     """Make the record as history row `entry` shows it; returns the record as saved."""
     model = entry.instance_type
     if model not in PUT_BACK_MODELS:
-        raise PutBackError("Records of this kind cannot be put back.")
+        raise PutBackError(gettext("Records of this kind cannot be put back."))
     names = model._meta.verbose_name_plural
     if not by.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}"):
-        raise PutBackError(f"You do not have permission to change {names}.")
+        raise PutBackError(
+            gettext("You do not have permission to change %(kind)s.") % {"kind": names}
+        )
     when = f"{timezone.localtime(entry.history_date):%Y-%m-%d %H:%M}"
     current = model._default_manager.select_for_update().filter(pk=entry.id).first()
     if current is None:
@@ -64,17 +68,27 @@ def put_back_record(*, entry, by):
             .order_by("-history_date")
             .first()
         )
-        detail = ""
-        if deleted is not None:
-            who = deleted.history_user.get_username() if deleted.history_user else "someone"
-            detail = f" by {who} on {timezone.localtime(deleted.history_date):%Y-%m-%d %H:%M}"
-        raise PutBackError(
-            f"This {model._meta.verbose_name} was deleted{detail}, so it cannot be put back as "
-            f"it was on {when}. Nothing was changed; its history is kept."
-        )
+        values = {"kind": model._meta.verbose_name, "when": when}
+        if deleted is None:
+            message = gettext(
+                "This %(kind)s was deleted, so it cannot be put back as it was on %(when)s. "
+                "Nothing was changed; its history is kept."
+            )
+        else:
+            message = gettext(
+                "This %(kind)s was deleted by %(who)s on %(deleted)s, so it cannot be put back "
+                "as it was on %(when)s. Nothing was changed; its history is kept."
+            )
+            values["who"] = (
+                deleted.history_user.get_username() if deleted.history_user else gettext("someone")
+            )
+            values["deleted"] = f"{timezone.localtime(deleted.history_date):%Y-%m-%d %H:%M}"
+        raise PutBackError(message % values)
     changed = differences(entry, current)
     if not changed:
-        raise PutBackError(f"It is already as it was on {when}: nothing to put back.")
+        raise PutBackError(
+            gettext("It is already as it was on %(when)s: nothing to put back.") % {"when": when}
+        )
     then = entry.instance
     for name in changed:
         field = model._meta.get_field(name)
@@ -83,13 +97,20 @@ def put_back_record(*, entry, by):
         current.full_clean(exclude=sorted(KEPT_AS_THEY_ARE))
     except ValidationError as error:
         problems = " ".join(
-            f"{_label(model, name)}: {' '.join(messages)}".rstrip(".") + "."
+            (
+                gettext("%(field)s: %(problems)s")
+                % {"field": _label(model, name), "problems": " ".join(messages)}
+            ).rstrip(".。")
+            + pgettext("the end of a sentence", ".")
             for name, messages in error.message_dict.items()
         )
         raise PutBackError(
-            f"It cannot be put back as it was on {when}: {problems} Nothing was changed."
+            gettext(
+                "It cannot be put back as it was on %(when)s: %(problems)s Nothing was changed."
+            )
+            % {"when": when, "problems": problems}
         ) from error
-    reason = f"Put back as it was on {when}"
+    reason = phrases.PUT_BACK(when=when)
     if model is City:
         return save_city(city=current, by=by, changed_fields=changed, reason=reason)
     return save_record(record=current, by=by, reason=reason)
@@ -97,5 +118,5 @@ def put_back_record(*, entry, by):
 
 def _label(model, name: str) -> str:
     if name == "__all__":
-        return "The record"
+        return gettext("The record")
     return str(model._meta.get_field(name).verbose_name).capitalize()

@@ -11,9 +11,10 @@ import logging
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from simple_history.utils import bulk_update_with_history
 
-from news import images
+from news import images, phrases
 from news.caching import content_changed
 from news.models import Article, City, Designation, MetricValue
 from news.search.index import refresh_articles_about
@@ -77,17 +78,22 @@ def city_delete_blockers(city: City) -> list[str]:
     reasons = []
     titles = list(city.articles.order_by("title").values_list("title", flat=True))
     if titles:
-        named = ", ".join(f"“{title}”" for title in titles[:NAMED_IN_REFUSAL])
-        more = (
-            f" and {len(titles) - NAMED_IN_REFUSAL} more" if len(titles) > NAMED_IN_REFUSAL else ""
+        named = gettext(", ").join(f"“{title}”" for title in titles[:NAMED_IN_REFUSAL])
+        if len(titles) > NAMED_IN_REFUSAL:
+            named = gettext("%(titles)s and %(count)s more") % {
+                "titles": named,
+                "count": len(titles) - NAMED_IN_REFUSAL,
+            }
+        reasons.append(
+            gettext("%(count)s article(s) are about it: %(titles)s")
+            % {"count": len(titles), "titles": named}
         )
-        reasons.append(f"{len(titles)} article(s) are about it: {named}{more}")
     designations = city.designations.count()
     if designations:
-        reasons.append(f"it has {designations} designation(s)")
+        reasons.append(gettext("it has %(count)s designation(s)") % {"count": designations})
     values = city.metric_values.count()
     if values:
-        reasons.append(f"it has {values} metric value(s)")
+        reasons.append(gettext("it has %(count)s metric value(s)") % {"count": values})
     return reasons
 
 
@@ -103,8 +109,11 @@ def delete_city(*, city: City, by=None) -> None:
         reasons = city_delete_blockers(city)
         if reasons:
             raise CityRecordError(
-                f"{city} cannot be deleted because {'; '.join(reasons)}. "
-                "Remove it from those records or merge it into another city first."
+                gettext(
+                    "%(city)s cannot be deleted because %(reasons)s. "
+                    "Remove it from those records or merge it into another city first."
+                )
+                % {"city": city, "reasons": gettext("; ").join(reasons)}
             )
         logger.info("City %s deleted by %s", city, by)
         attribute(city, by=by).delete()
@@ -120,26 +129,35 @@ def merge_cities(*, source: City, into: City, by=None) -> City:
     clash named, so the editor decides which record is right.
     """
     if source.pk == into.pk:
-        raise CityRecordError("A city cannot be merged into itself.")
+        raise CityRecordError(gettext("A city cannot be merged into itself."))
     with transaction.atomic():
         clashes = []
         programmes = set(into.designations.values_list("programme_id", flat=True))
         for designation in source.designations.select_related("programme"):
             if designation.programme_id in programmes:
-                clashes.append(f"both have a designation in “{designation.programme}”")
+                clashes.append(
+                    gettext("both have a designation in “%(programme)s”")
+                    % {"programme": designation.programme}
+                )
         keys = set(into.metric_values.values_list("metric_id", "period"))
         for value in source.metric_values.select_related("metric"):
             if (value.metric_id, value.period) in keys:
-                clashes.append(f"both have a value for “{value.metric.name}”, {value.period}")
+                clashes.append(
+                    gettext("both have a value for “%(metric)s”, %(period)s")
+                    % {"metric": value.metric.name, "period": value.period}
+                )
         if clashes:
             raise CityRecordError(
-                f"{source} cannot be merged into {into}: {'; '.join(clashes)}. "
-                "Delete or correct one of each pair first."
+                gettext(
+                    "%(source)s cannot be merged into %(into)s: %(clashes)s. "
+                    "Delete or correct one of each pair first."
+                )
+                % {"source": source, "into": into, "clashes": gettext("; ").join(clashes)}
             )
         for article in Article.objects.filter(cities=source):
             article.cities.add(into)
         source.articles.clear()
-        reason = f"Merged {source} into {into}"
+        reason = phrases.MERGED(source=source, into=into)
         designations = list(source.designations.all())
         values = list(source.metric_values.all())
         now = timezone.now()

@@ -11,7 +11,10 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from news import phrases
 from news.models import Article, ArticleEvent
 
 from .errors import WorkflowError
@@ -33,17 +36,17 @@ class Transition:
 TRANSITIONS = {
     transition.name: transition
     for transition in [
-        Transition("submit", "Submit for review", frozenset({Status.DRAFT}), False),
-        Transition("return", "Return to draft", frozenset({Status.IN_REVIEW}), True),
-        Transition("publish", "Publish", frozenset({Status.DRAFT, Status.IN_REVIEW}), True),
+        Transition("submit", _("Submit for review"), frozenset({Status.DRAFT}), False),
+        Transition("return", _("Return to draft"), frozenset({Status.IN_REVIEW}), True),
+        Transition("publish", _("Publish"), frozenset({Status.DRAFT, Status.IN_REVIEW}), True),
         Transition(
             "unpublish",
-            "Unpublish",
+            _("Unpublish"),
             frozenset({Status.PUBLISHED, Status.WITHDRAWN, Status.ARCHIVED}),
             True,
         ),
-        Transition("withdraw", "Withdraw", frozenset({Status.PUBLISHED}), True),
-        Transition("archive", "Archive", frozenset({Status.PUBLISHED, Status.WITHDRAWN}), True),
+        Transition("withdraw", _("Withdraw"), frozenset({Status.PUBLISHED}), True),
+        Transition("archive", _("Archive"), frozenset({Status.PUBLISHED, Status.WITHDRAWN}), True),
     ]
 }
 
@@ -88,11 +91,18 @@ def allowed_transitions(user, article: Article) -> list[Transition]:
 def _check(user, transition_name: str, article: Article) -> None:
     transition = TRANSITIONS[transition_name]
     if not may_take(user, transition_name, article):
-        raise WorkflowError(f"You do not have permission to {transition.label.lower()} articles.")
+        raise WorkflowError(
+            gettext("You do not have permission to %(step)s articles.")
+            % {"step": transition.label.lower()}
+        )
     if article.status not in transition.sources:
         raise WorkflowError(
-            f"“{article.title}” is {article.get_status_display().lower()}, so "
-            f"“{transition.label}” is not possible."
+            gettext("“%(title)s” is %(status)s, so “%(step)s” is not possible.")
+            % {
+                "title": article.title,
+                "status": article.get_status_display().lower(),
+                "step": transition.label,
+            }
         )
 
 
@@ -108,7 +118,7 @@ def _save(article: Article, *, by, action: str, note: str = "") -> Article:
         by=by,
         action=action,
         note=note,
-        comment=ArticleEvent.Action(action).label,
+        comment=phrases.step(action),
     )
 
 
@@ -161,7 +171,8 @@ def publish_article(
     article.withdrawn_at, article.withdrawal_reason = None, ""
     scheduled = article.published_at > now
     action = Action.SCHEDULED if scheduled else Action.PUBLISHED
-    note = f"for {timezone.localtime(article.published_at):%Y-%m-%d %H:%M}" if scheduled else ""
+    goes_live = f"{timezone.localtime(article.published_at):%Y-%m-%d %H:%M}"
+    note = phrases.SCHEDULED_FOR(time=goes_live) if scheduled else ""
     article = _save(article, by=by, action=action, note=note)
     queue_notifications(article=article, action=action, by=by)
     return article
@@ -189,9 +200,11 @@ def withdraw_article(*, article: Article, by, reason: str) -> Article:
     article = locked(article)
     _check(by, "withdraw", article)
     if not article.is_public:
-        raise WorkflowError("Only an article that is live can be withdrawn; unpublish it instead.")
+        raise WorkflowError(
+            gettext("Only an article that is live can be withdrawn; unpublish it instead.")
+        )
     if not reason.strip():
-        raise WorkflowError("Give readers a reason for the withdrawal.")
+        raise WorkflowError(gettext("Give readers a reason for the withdrawal."))
     article.status = Status.WITHDRAWN
     article.withdrawn_at = timezone.now()
     article.withdrawal_reason = reason.strip()

@@ -1,4 +1,5 @@
-"""Presentation helpers for templates: numbers, query strings and JSON-LD."""
+"""Presentation helpers for templates: numbers, query strings, JSON-LD and the newsroom's
+recorded phrases in the reader's language."""
 
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from news.figures.linked_data import figures_jsonld as figures_jsonld_block
 from news.figures.numbers import readable_number
 from news.figures.suggest import link_figures
 from news.images import picture_sources, responsive_body_images, share_image_url
+from news.phrases import in_language as phrase_in_language
 from news.sanitise import json_for_script
 
 register = template.Library()
@@ -88,3 +90,10 @@ def jsonld(data) -> str:
     return mark_safe(
         json_for_script(data)
     )  # <, > and & are escaped above, so the script cannot be closed
+
+
+@register.filter
+def in_language(text: str) -> str:
+    """A phrase the newsroom recorded in English ("Edited"), in the reader's language
+    (news/phrases.py); anything else as it was written."""
+    return phrase_in_language(text)
