@@ -22,6 +22,7 @@ from .article_filters import DeskFilter, WrittenByFilter
 from .article_form import ArticleAdminForm
 from .busy import BusyDatabaseAdminMixin
 from .figures import FiguresAwaitingFilter, FigureSuggestionsAdminMixin, MetricValueInline
+from .review import ReviewCommentsAdminMixin
 from .workflow import ArticleWorkflowAdminMixin
 
 
@@ -111,6 +112,7 @@ class RefusedSave(Exception):
 class ArticleAdmin(
     BusyDatabaseAdminMixin,
     FigureSuggestionsAdminMixin,
+    ReviewCommentsAdminMixin,
     ArticleWorkflowAdminMixin,
     admin.ModelAdmin,
 ):
