@@ -29,9 +29,14 @@ class ReviewCommentForm(forms.Form):
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": COMMENT_MAX_CHARACTERS}),
-        help_text=_("Plain text, at most %(limit)s characters. The other side is e-mailed.")
-        % {"limit": COMMENT_MAX_CHARACTERS},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Said in the request's language, so written here rather than in the field.
+        self.fields["text"].help_text = gettext(
+            "Plain text, at most %(limit)s characters. The other side is e-mailed."
+        ) % {"limit": COMMENT_MAX_CHARACTERS}
 
 
 def thread_url(article: Article) -> str:
