@@ -378,3 +378,24 @@ def test_a_deleted_authors_comment_stays_in_the_thread(client, people):
     client.force_login(people["editor"])
     page = client.get(change_url(article)).content.decode()
     assert "An old remark." in page
+
+
+def test_the_comment_mail_is_written_in_the_recipients_language(people, commit):
+    services.update_preferences(user=people["writer"], language="zh-hans", email_notifications=True)
+    article = in_review(people["writer"])
+    commit(services.add_comment, article=article, by=people["editor"], text="请补充数据来源。")
+    (message,) = mail.outbox
+    assert message.subject == "新评论：Baotou certifies 514 engineers"
+    assert "edith-editor 评论了“Baotou certifies 514 engineers”。" in message.body
+    assert "对方的评论：\n请补充数据来源。" in message.body
+
+
+def test_a_too_long_withdrawal_reason_is_a_form_error_not_a_server_error(client, people):
+    article = ArticleFactory(author=people["writer"])
+    client.force_login(people["editor"])
+    url = f"/admin/news/article/{article.pk}/workflow/withdraw/"
+    response = client.post(url, {"reason": "r" * 501})
+    assert response.status_code == 200
+    assert "Ensure this value has at most 500 characters (it has 501)." in response.content.decode()
+    article.refresh_from_db()
+    assert article.is_public
