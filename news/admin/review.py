@@ -44,7 +44,8 @@ def thread_url(article: Article) -> str:
 
 
 class ReviewCommentsAdminMixin:
-    """Adds the review thread to the article edit screen and its three small POST screens."""
+    """Adds the review thread to the article edit screen, the thread's own page (where a
+    comment is added) and the Resolve/Reopen addresses."""
 
     def get_urls(self):
         view = self.admin_site.admin_view
