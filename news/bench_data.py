@@ -39,6 +39,7 @@ from news.models import (
     Metric,
     MetricValue,
     Programme,
+    ReviewComment,
 )
 from news.search.index import refresh_search_vectors
 
@@ -114,7 +115,7 @@ def clear_bench_database() -> None:
     models = [
         TaggedItem, Tag, Article.cities.through, Article.programmes.through, MetricValue,
         Designation, ArticleRevision, ChangeNote, ArticleEvent, ArticleRedirect, BodyImage,
-        Article, City, Programme, Metric,
+        ReviewComment, Article, City, Programme, Metric,
     ]  # fmt: skip
     with transaction.atomic():
         for model in models:

@@ -62,6 +62,30 @@ def may_confirm_figures(user, article) -> bool:
     return user.has_perm("news.add_metricvalue") or can_edit(user, article)
 
 
+def may_read_comments(user, article) -> bool:
+    """Everyone who may open the article in the newsroom reads its review thread (records
+    admins and other writers too: read-only for them)."""
+    return user.has_perm("news.view_article") or user.has_perm("news.change_article")
+
+
+def may_comment(user, article) -> bool:
+    """Who may write in an article's review thread, and resolve or reopen its comments: its
+    writer (on their own article, whatever its status, while they hold a writer's or editor's
+    permissions) and everyone who may review and publish. Not other writers on someone else's
+    article, nor people who may only view articles (records admins). Review comments go
+    through services.review, which asks this too."""
+    # Imported here: this module is loaded by migrations, before the models are.
+    from news.services.workflow import may_publish
+
+    if may_publish(user):
+        return True
+    return (
+        user.has_perm("news.change_article")
+        and article.author_id is not None
+        and article.author_id == user.pk
+    )
+
+
 def ensure_roles(group_model, permission_model) -> dict[str, int]:
     """Create or refresh the three groups; returns how many permissions each one holds.
 

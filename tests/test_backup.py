@@ -128,6 +128,8 @@ def build_site() -> dict:
         article=edited, by=editor, opened_version=edited.version, change_kind="minor"
     )
     draft = ArticleFactory(title="A draft about Hefei", status=Article.Status.DRAFT, author=writer)
+    remark = services.add_comment(article=draft, by=editor, text="Which district of Hefei?")
+    services.resolve_comment(comment=remark, by=writer)
     ArticleFactory(title="Second story", tags=["innovation"], cities=[hefei])
     # A gap in the keys: a deleted article's number must not be reused by the restore.
     services.delete_article(article=ArticleFactory(title="Deleted soon"), by=editor)

@@ -47,9 +47,22 @@ MATRIX = {
     # A figure value's history: whoever may see values reads it; who may change them puts back.
     "view_value_history": {"editor", "records_admin"},
     "put_back_value": {"records_admin"},
+    # Review comments (news.roles.may_comment): the article's writer and those who may
+    # publish write, resolve and reopen; everyone who may open the article reads the thread.
+    "comment_own": {"writer", "editor"},
+    "comment_others": {"editor"},
+    "resolve_comment_own": {"writer", "editor"},
+    "resolve_comment_others": {"editor"},
+    "reopen_comment_others": {"editor"},
+    "read_comments_others": {"writer", "editor", "records_admin"},
 }
 #: What an allowed action answers, where it is not a redirect.
-ALLOWED_STATUS = {"view_figures": 200, "view_figures_others": 200, "view_value_history": 200}
+ALLOWED_STATUS = {
+    "view_figures": 200,
+    "view_figures_others": 200,
+    "view_value_history": 200,
+    "read_comments_others": 200,
+}
 
 
 def draft_by(user, **fields):
@@ -201,6 +214,64 @@ def do_put_back_value(client, user):
     response = client.post(url)
     value.refresh_from_db()
     return response, value.value == 514
+
+
+def in_review_by(user):
+    return ArticleFactory(status=Article.Status.IN_REVIEW, published_at=None, author=user)
+
+
+def someone_elses_article():
+    return in_review_by(UserFactory(username="someone-else"))
+
+
+def reviewers_comment(article):
+    reviewer = UserFactory(username="the-reviewer", is_staff=True, is_superuser=True)
+    return services.add_comment(article=article, by=reviewer, text="Where is 514 from?")
+
+
+def comment_on(client, article):
+    url = f"/admin/news/article/{article.pk}/comments/"
+    response = client.post(url, {"text": "Matrix remark"})
+    return response, article.review_comments.filter(text="Matrix remark").exists()
+
+
+def change_comment(client, comment, change: str):
+    url = f"/admin/news/article/{comment.article_id}/comments/{comment.pk}/{change}/"
+    response = client.post(url)
+    comment.refresh_from_db()
+    return response, comment.is_resolved is (change == "resolve")
+
+
+def do_comment_own(client, user):
+    return comment_on(client, in_review_by(user))
+
+
+def do_comment_others(client, user):
+    return comment_on(client, someone_elses_article())
+
+
+def do_resolve_comment_own(client, user):
+    return change_comment(client, reviewers_comment(in_review_by(user)), "resolve")
+
+
+def do_resolve_comment_others(client, user):
+    return change_comment(client, reviewers_comment(someone_elses_article()), "resolve")
+
+
+def do_reopen_comment_others(client, user):
+    comment = reviewers_comment(someone_elses_article())
+    services.resolve_comment(comment=comment, by=comment.author)
+    return change_comment(client, comment, "reopen")
+
+
+def do_read_comments_others(client, user):
+    article = someone_elses_article()
+    reviewers_comment(article)
+    response = client.get(f"/admin/news/article/{article.pk}/comments/")
+    return (
+        response,
+        response.status_code == 200 and "Where is 514 from?" in response.content.decode(),
+    )
 
 
 ACTIONS = {name: globals()[f"do_{name}"] for name in MATRIX}

@@ -22,6 +22,7 @@ from .article_filters import DeskFilter, WrittenByFilter
 from .article_form import ArticleAdminForm
 from .busy import BusyDatabaseAdminMixin
 from .figures import FiguresAwaitingFilter, FigureSuggestionsAdminMixin, MetricValueInline
+from .review import ReviewCommentsAdminMixin
 from .workflow import ArticleWorkflowAdminMixin
 
 
@@ -115,6 +116,7 @@ FORM_ONLY = {"opened_version", "new_tags", "change_kind", "change_note"}
 class ArticleAdmin(
     BusyDatabaseAdminMixin,
     FigureSuggestionsAdminMixin,
+    ReviewCommentsAdminMixin,
     ArticleWorkflowAdminMixin,
     admin.ModelAdmin,
 ):

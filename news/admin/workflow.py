@@ -15,7 +15,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from news import services
-from news.models import Article
+from news.models import COMMENT_MAX_CHARACTERS, Article
 
 #: How a bulk action's message names its step ("5 article(s): publish done.").
 BULK_STEP_NAMES = {
@@ -45,6 +45,8 @@ class WorkflowForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for withdrawal"),
         required=False,
+        # The audit trail quotes it whole, and a return's note is also a review comment.
+        max_length=COMMENT_MAX_CHARACTERS,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Readers see this on the article's page."),
     )
@@ -67,7 +69,17 @@ class WorkflowForm(forms.Form):
 
 
 class ArticleWorkflowAdminMixin:
-    """Adds the workflow, revisions, compare and restore screens to the article admin."""
+    """Adds the workflow, revisions, compare and restore screens to the article admin.
+
+    The edit page offers each step twice over: a link to the step's confirmation page, and
+    (static/js/workflow-dialogs.js) a <dialog> holding the same form, posting to the same URL.
+    """
+
+    @property
+    def media(self):
+        return super().media + forms.Media(
+            js=["js/workflow-dialogs.js"], css={"all": ["css/newsroom-review.css"]}
+        )
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -95,9 +107,12 @@ class ArticleWorkflowAdminMixin:
         extra_context = extra_context or {}
         article = self.get_object(request, object_id)
         if article is not None:
-            extra_context["workflow_transitions"] = services.allowed_transitions(
-                request.user, article
-            )
+            steps = services.allowed_transitions(request.user, article)
+            extra_context["workflow_transitions"] = steps
+            extra_context["workflow_dialogs"] = [
+                (step, WorkflowForm(transition=step.name, auto_id=f"id_{step.name}_%s"))
+                for step in steps
+            ]
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _article_or_404(self, request, pk) -> Article:
@@ -121,7 +136,7 @@ class ArticleWorkflowAdminMixin:
                 services.TRANSITION_FUNCTIONS[transition](
                     article=article, by=request.user, **form.service_arguments()
                 )
-            except services.WorkflowError as error:
+            except services.NewsroomError as error:
                 messages.error(request, str(error))
             else:
                 article.refresh_from_db()

@@ -1,6 +1,6 @@
 """The newsroom's data, by part: the city register, articles, their history, figures, the
-history of the register and figures (changes), what each member of staff chooses for
-themselves (people), and the mail the newsroom sends (mail).
+history of the register and figures (changes), review comments on articles (review), what each
+member of staff chooses for themselves (people), and the mail the newsroom sends (mail).
 
 Each model's queryset sits beside it and holds the read rules (public(), with_listing_data() …).
 """
@@ -13,8 +13,10 @@ from .mail import OutgoingMail
 from .people import StaffProfile
 from .publication import PublicationState
 from .register import City, Designation, Programme, division_code_validator, unique_slug
+from .review import COMMENT_MAX_CHARACTERS, ReviewComment
 
 __all__ = [
+    "COMMENT_MAX_CHARACTERS",
     "Article",
     "ArticleEvent",
     "ArticleQuerySet",
@@ -29,6 +31,7 @@ __all__ = [
     "MetricValue",
     "OutgoingMail",
     "Programme",
+    "ReviewComment",
     "ReviewedFigure",
     "PublicationState",
     "StaffProfile",

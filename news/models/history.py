@@ -86,6 +86,10 @@ class ArticleEvent(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         RESTORED = "restored", _("Restored a revision")
         MAJOR_CHANGE = "major_change", _("Major change")
+        # Review comments (news/services/review.py): on the trail, never steps.
+        COMMENTED = "commented", _("Commented")
+        COMMENT_RESOLVED = "comment_resolved", _("Resolved a comment")
+        COMMENT_REOPENED = "comment_reopened", _("Reopened a comment")
 
     #: The actions that move an article from one status to another: the workflow's steps.
     STEPS = (

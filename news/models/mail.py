@@ -40,6 +40,7 @@ class OutgoingMail(models.Model):
         PUBLISHED = "published", _("Published")
         SCHEDULED = "scheduled", _("Scheduled")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        COMMENTED = "commented", _("Commented")
 
     kind = models.CharField(
         _("kind"),

@@ -2,14 +2,22 @@
 one transaction, the changed object back, and a NewsroomError with a readable message when the
 rules refuse. Modules by part: articles (create, edit, restore, delete), workflow (who may do
 what, status steps), history (versions, revisions, diffs), register (cities), figures, and
-records (rows with no rule beyond their form), people (staff preferences); changes (who made a
-change to the register or figures, on its history) and put_back (a record as it was);
+records (rows with no rule beyond their form), people (staff preferences), review (comments on
+an article's review thread); changes (who made a change to the register or figures, on its
+history) and put_back (a record as it was);
 notifications (the mail a workflow step queues, and for whom) and delivery (sending queued
 mail, retries).
 """
 
 from .articles import RowChange, create_article, delete_article, edit_article, restore_revision
-from .errors import CityRecordError, EditConflict, FigureError, NewsroomError, WorkflowError
+from .errors import (
+    CityRecordError,
+    EditConflict,
+    FigureError,
+    NewsroomError,
+    ReviewError,
+    WorkflowError,
+)
 from .figures import (
     AcceptedFigure,
     bring_back_figures,
@@ -23,6 +31,7 @@ from .people import update_preferences
 from .put_back import PutBackError, put_back_record
 from .records import delete_records, save_record
 from .register import city_delete_blockers, delete_city, merge_cities, save_city
+from .review import add_comment, reopen_comment, resolve_comment
 from .workflow import (
     TRANSITION_FUNCTIONS,
     TRANSITIONS,
@@ -48,9 +57,11 @@ __all__ = [
     "FigureError",
     "NewsroomError",
     "PutBackError",
+    "ReviewError",
     "RowChange",
     "Transition",
     "WorkflowError",
+    "add_comment",
     "allowed_transitions",
     "archive_article",
     "bring_back_figures",
@@ -70,6 +81,8 @@ __all__ = [
     "put_back_record",
     "record_article_figures",
     "record_revision",
+    "reopen_comment",
+    "resolve_comment",
     "refresh_figures_awaiting",
     "restore_revision",
     "return_to_draft",

@@ -29,3 +29,8 @@ class CityRecordError(NewsroomError):
 
 class FigureError(NewsroomError):
     """A figure could not be recorded."""
+
+
+class ReviewError(NewsroomError):
+    """A review comment that may not be written, resolved or reopened, or whose text is not
+    acceptable (empty, too long)."""

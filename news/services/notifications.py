@@ -17,6 +17,11 @@ Who is told, and who never is:
 - One mail per person per step. An author who is also an editor hears about their own article
   as its author (returned, published, withdrawn) and, like every editor, about submissions they
   did not make themselves; two accounts sharing an address get one mail.
+- commented (a review comment, news/services/review.py): the other side of the review. A
+  comment by someone other than the article's author goes to the author; the author's own
+  comment goes to the others who have commented on the article, or, if nobody has yet, to
+  everyone who may publish (as a submission does). A note given when returning a draft is
+  mailed as the return, not as a comment.
 - Unpublishing and archiving tell nobody: they are an editor's housekeeping, and the writer's
   next look at the article shows them.
 """
@@ -65,14 +70,21 @@ def queue_notifications(*, article: Article, action: str, by, note: str = "") ->
     return queued
 
 
+def _publishers():
+    return (
+        get_user_model()
+        .objects.with_perm(PUBLISH_PERMISSION, is_active=True, backend=PERMISSION_BACKEND)
+        .order_by("pk")
+    )
+
+
 def recipients(kind: str, *, article: Article, by) -> list[tuple]:
     """The people to tell about `kind`, each with the language to write to them in."""
     if kind == Kind.SUBMITTED:
-        people = (
-            get_user_model()
-            .objects.with_perm(PUBLISH_PERMISSION, is_active=True, backend=PERMISSION_BACKEND)
-            .order_by("pk")
-        )
+        people = _publishers()
+    elif kind == Kind.COMMENTED and article.author_id == getattr(by, "pk", None):
+        others = article.review_comments.exclude(author=article.author_id).values("author")
+        people = get_user_model().objects.filter(pk__in=others).order_by("pk") or _publishers()
     else:
         people = [article.author] if article.author_id else []
     chosen, addresses = [], set()
@@ -102,6 +114,7 @@ def _subject(kind: str) -> str:
         Kind.PUBLISHED: _("Published: %(title)s"),
         Kind.SCHEDULED: _("Scheduled: %(title)s"),
         Kind.WITHDRAWN: _("Withdrawn: %(title)s"),
+        Kind.COMMENTED: _("New comment: %(title)s"),
     }[kind]
 
 
@@ -117,13 +130,16 @@ def _lead(kind: str) -> str:
             "%(actor)s withdrew your article “%(title)s”. It stays at its address with a notice "
             "and has left the site's lists, feeds and search."
         ),
+        Kind.COMMENTED: _("%(actor)s commented on “%(title)s”."),
     }[kind]
 
 
 def _note_label(kind: str) -> str:
-    return {Kind.RETURNED: _("Their note:"), Kind.WITHDRAWN: _("The reason readers see:")}.get(
-        kind, ""
-    )
+    return {
+        Kind.RETURNED: _("Their note:"),
+        Kind.WITHDRAWN: _("The reason readers see:"),
+        Kind.COMMENTED: _("Their comment:"),
+    }.get(kind, "")
 
 
 def _public_link_label(kind: str) -> str:

@@ -20,6 +20,7 @@ from news.models import Article, ArticleEvent
 from .errors import WorkflowError
 from .history import save_version
 from .notifications import queue_notifications
+from .review import clean_comment_text, record_comment
 
 Status = Article.Status
 Action = ArticleEvent.Action
@@ -137,10 +138,15 @@ def submit_for_review(*, article: Article, by) -> Article:
 
 @transaction.atomic
 def return_to_draft(*, article: Article, by, reason: str = "") -> Article:
+    """Send the article back to its writer; a note goes on the review thread as the
+    returning editor's comment (the return's own mail and audit event carry it)."""
     article = locked(article)
     _check(by, "return", article)
+    reason = clean_comment_text(reason) if reason.strip() else ""
     article.status = Status.DRAFT
     article = _save(article, by=by, action=Action.RETURNED, note=reason)
+    if reason:
+        record_comment(article=article, by=by, text=reason)
     queue_notifications(article=article, action=Action.RETURNED, by=by, note=reason)
     return article
 

@@ -69,16 +69,16 @@ def test_writer_writes_editor_publishes_visitor_reads(browser, site, tmp_path):
     article = Article.objects.get(title="Baotou named a demonstration city")
     assert "<strong>It certified 514 engineers.</strong>" in article.body
     assert article.hero_renditions
-    page.click("a.workflow-submit")
-    page.click("input[name=_confirm]")
+    page.click("a.workflow-submit")  # opens the step's dialog on the edit page
+    page.click("dialog[open] input[name=_confirm]")
     page.wait_for_selector(".messagelist")
     assert Article.objects.get(pk=article.pk).status == Article.Status.IN_REVIEW
 
     # The editor publishes it.
     page = log_in(browser, site, "edith")
     page.goto(f"{site}/admin/news/article/{article.pk}/change/")
-    page.click("a.workflow-publish")
-    page.click("input[name=_confirm]")
+    page.click("a.workflow-publish")  # opens the step's dialog on the edit page
+    page.click("dialog[open] input[name=_confirm]")
     page.wait_for_selector(".messagelist")
     assert Article.objects.public().filter(pk=article.pk).exists()
 

@@ -121,8 +121,8 @@ def test_a_day_at_the_desk(browser, site, mailbox, axe, screens):
     page.screenshot(path=str(screens / "1-writer-desk.png"), full_page=True)
     returned.get_by_role("link", name=TITLE).click()
     page.wait_for_selector("a.workflow-submit")
-    page.click("a.workflow-submit")
-    page.click("input[name=_confirm]")
+    page.click("a.workflow-submit")  # opens the step's dialog on the edit page
+    page.click("dialog[open] input[name=_confirm]")
     page.wait_for_selector(".messagelist")
     assert Article.objects.get(pk=article.pk).status == Article.Status.IN_REVIEW
     submitted = mail_to(mailbox, EDITOR_ADDRESS, "For review")
@@ -135,8 +135,8 @@ def test_a_day_at_the_desk(browser, site, mailbox, axe, screens):
     page.screenshot(path=str(screens / "2-editor-desk.png"), full_page=True)
     awaiting.get_by_role("link", name=TITLE).click()
     page.wait_for_selector("a.workflow-publish")
-    page.click("a.workflow-publish")
-    page.click("input[name=_confirm]")
+    page.click("a.workflow-publish")  # opens the step's dialog on the edit page
+    page.click("dialog[open] input[name=_confirm]")
     page.wait_for_selector(".messagelist")
     article.refresh_from_db()
     assert article.is_public
