@@ -298,7 +298,7 @@ def test_the_preview_takes_only_post_from_someone_who_may_edit(client, writer, e
 
 def test_the_edit_page_has_a_preview_button_that_works_without_script(writer_client, draft):
     page = writer_client.get(change_url(draft)).content.decode()
-    button = re.search(r'<button type="submit" class="unsaved-preview-button"[^>]*>', page).group()
+    button = re.search(r'<button type="submit" class="button unsaved-preview-button"[^>]*>', page).group()
     assert f'formaction="{preview_url(draft)}"' in button
     assert 'formtarget="_blank"' in button and "formnovalidate" in button
     assert "js/article-editor-extras.js" in page

@@ -17,9 +17,21 @@
 
         // --- the body editor ------------------------------------------------------------
         const bodyWrapper = () => document.querySelector(".field-body .prose-editor");
+        // Tiptap keeps its editor on its editing element; the ready event names it too.
+        const editors = new WeakMap();
+        document.addEventListener("prose-editor:ready", (event) => {
+            const {editor, textarea} = event.detail || {};
+            if (editor && textarea) {
+                editors.set(textarea, editor);
+            }
+        });
         const editorOf = (wrapper) => {
-            const area = wrapper && wrapper.querySelector(".ProseMirror");
-            return area ? area.editor || null : null; // Tiptap keeps its editor on its element
+            if (!wrapper) {
+                return null;
+            }
+            const textarea = wrapper.querySelector("textarea");
+            const area = [...wrapper.querySelectorAll("[contenteditable]")].find((element) => element.editor);
+            return (textarea && editors.get(textarea)) || (area ? area.editor : null);
         };
 
         // Words: a run of letters or digits (with inner apostrophes, hyphens, points or
@@ -44,12 +56,13 @@
             }
             wrapper.dataset.writingTools = "on";
             const count = document.createElement("p");
-            count.className = "body-word-count";
+            count.className = "help body-word-count"; // "help": aligned under the editor, as Django aligns help texts
             count.id = "body-word-count";
             count.setAttribute("aria-live", "polite");
-            wrapper.after(count);
+            // Below the editor and its row (the row lays the editor out beside other things).
+            (wrapper.closest(".flex-container") || wrapper).after(count);
             const status = document.createElement("p");
-            status.className = "autosave-status";
+            status.className = "help autosave-status";
             status.id = "autosave-status";
             status.setAttribute("role", "status");
             count.after(status);
@@ -291,7 +304,7 @@
                 } else if (name === "body") {
                     const editor = editorOf(element.closest(".prose-editor"));
                     if (!editor) {
-                        return false;
+                                                return false;
                     }
                     editor.commands.setContent(values[0] || "", {emitUpdate: true});
                     element.value = editor.getHTML();
