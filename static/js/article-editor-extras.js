@@ -13,7 +13,7 @@
     const form = document.getElementById("article_form");
     if (tools && form) {
         const text = (name, values = {}) =>
-            (tools.dataset[name] || "").replace(/%\((\w+)\)s/g, (_match, key) => String(values[key] ?? ""));
+            (tools.dataset[name] || "").replace(/\{(\w+)\}/g, (_match, key) => String(values[key] ?? ""));
 
         // --- the body editor ------------------------------------------------------------
         const bodyWrapper = () => document.querySelector(".field-body .prose-editor");

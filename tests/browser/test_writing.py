@@ -90,7 +90,8 @@ def new_page(browser, base_url, screen):
     context = browser.new_context(viewport=SCREENS[screen], locale="en-GB")
     context.add_init_script(LISTEN)
     page = context.new_page()
-    page.on("pageerror", lambda error: pytest.fail(f"script error on {page.url}: {error}"))
+    page.script_errors = []
+    page.on("pageerror", lambda error: page.script_errors.append(f"{page.url}: {error}"))
     page.set_default_timeout(15_000)
     sign_in(page, base_url)
     return page
@@ -99,6 +100,7 @@ def new_page(browser, base_url, screen):
 def audited(page, axe, where: str) -> list[str]:
     page.wait_for_load_state("networkidle")
     problems = [f"{where}: CSP {text}" for text in page.evaluate("window.__violations")]
+    problems += [f"{where}: script error {error}" for error in page.script_errors]
     results = axe.run(page).response
     page.evaluate("window.__violations = []")  # axe's own styles are not the page's
     assert results["passes"], f"axe ran no passing check on {where}"
@@ -245,7 +247,7 @@ def test_a_paste_from_word_keeps_the_structure_and_the_server_has_the_last_word(
     for junk in ["class=", "style=", "<span", "<!--", "<img", "colgroup", "<col"]:
         assert junk not in stored, junk
     assert not DraftCopy.objects.filter(article=article).exists()  # the save deleted it
-    assert page.evaluate("window.__violations") == []
+    assert page.evaluate("window.__violations") == [] and page.script_errors == []
     page.context.close()
 
 
@@ -274,4 +276,5 @@ def test_a_signed_out_autosave_says_so_keeps_the_text_and_saves_after_signing_in
     page.click("input[name=_continue]")
     page.wait_for_selector(".messagelist")
     assert "Typed after the session ended." in Article.objects.get(pk=article.pk).body
+    assert page.script_errors == []
     page.context.close()
