@@ -298,7 +298,9 @@ def test_the_preview_takes_only_post_from_someone_who_may_edit(client, writer, e
 
 def test_the_edit_page_has_a_preview_button_that_works_without_script(writer_client, draft):
     page = writer_client.get(change_url(draft)).content.decode()
-    button = re.search(r'<button type="submit" class="button unsaved-preview-button"[^>]*>', page).group()
+    button = re.search(
+        r'<button type="submit" class="button unsaved-preview-button"[^>]*>', page
+    ).group()
     assert f'formaction="{preview_url(draft)}"' in button
     assert 'formtarget="_blank"' in button and "formnovalidate" in button
     assert "js/article-editor-extras.js" in page
@@ -337,3 +339,38 @@ def test_view_on_site_opens_the_public_page_of_a_published_article(admin_client)
     link = re.search(r'<a href="([^"]+)" class="viewsitelink">', page).group(1)
     assert link == article.get_absolute_url()
     assert Client().get(link).status_code == 200
+
+
+def test_the_server_sanitiser_has_the_last_word_on_a_pasted_body(writer_client, draft):
+    """Whatever reaches the form (a paste the script did not clean, a crafted request), the
+    stored body keeps only the allow-list."""
+    word = (
+        '<!--[if gte mso 9]><xml>x</xml><![endif]--><h2 class="MsoHeading2" style="mso-x:1">'
+        'Heading</h2><p class=MsoNormal><span style="font-family:Calibri">Text <b>bold</b>'
+        '<o:p></o:p></span></p><ul><li lang="en">Point</li></ul>'
+        '<table class=MsoTableGrid><tr><td width=10 style="x">Cell</td></tr></table>'
+        '<img src="file:///C:/clip.png"><a href="javascript:alert(1)">bad</a>'
+    )
+    response = writer_client.post(change_url(draft), article_post_data(draft, body=word))
+    assert response.status_code == 302
+    stored = Article.objects.get(pk=draft.pk).body
+    assert "<h2>Heading</h2>" in stored and "<b>bold</b>" in stored
+    assert '<li lang="en">Point</li>' in stored  # a language mark is kept: screen readers use it
+    assert "<td>Cell</td>" in stored
+    for junk in ["class=", "style=", "<span", "<!--", "o:p", "<img", "javascript:", "width="]:
+        assert junk not in stored, junk
+
+
+def test_the_word_count_speaks_the_admins_language(client, writer, draft):
+    services.update_preferences(user=writer, language="zh-hans", email_notifications=True)
+    client.force_login(writer)
+    page = client.get(change_url(draft)).content.decode()
+    assert 'data-words-other="{count} 字"' in page
+    assert "预览未保存的修改" in page
+
+
+def test_a_new_article_has_the_editor_tools_but_no_autosave_or_preview_yet(writer_client):
+    page = writer_client.get(reverse("admin:news_article_add")).content.decode()
+    assert 'id="writing-tools"' in page and "js/article-editor-extras.js" in page
+    assert "data-copy-url" not in page
+    assert "unsaved-preview-button" not in page
