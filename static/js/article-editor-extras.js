@@ -280,32 +280,38 @@
         }
 
         // --- restoring a copy -------------------------------------------------------------
+        const fillable = (element) => {
+            const name = element.name;
+            return name && name !== "csrfmiddlewaretoken" && !name.startsWith("_") && !name.includes("-")
+                && !["file", "submit", "button"].includes(element.type);
+        };
         const fillForm = (data) => {
-            // Each field of the article form takes the copy's values; a choice the page does
-            // not list (an autocomplete) cannot be filled here: false, and the link does it.
-            for (const element of form.elements) {
-                const name = element.name;
-                if (!name || name === "csrfmiddlewaretoken" || name.startsWith("_") || name.includes("-")
-                    || element.type === "file" || element.type === "submit" || element.type === "button") {
-                    continue;
+            // Each field of the article form takes the copy's values. A choice the page does
+            // not list (an autocomplete's) cannot be filled here: nothing is touched, false,
+            // and the link draws the form filled by the server instead.
+            const fields = [...form.elements].filter(fillable);
+            const blocked = fields.some((element) => {
+                const values = data[element.name] || [];
+                if (element.tagName === "SELECT") {
+                    const options = [...element.options].map((option) => option.value);
+                    return values.some((value) => !options.includes(value));
                 }
-                const values = data[name] || [];
+                return element.name === "body" && !editorOf(element.closest(".prose-editor"));
+            });
+            if (blocked) {
+                return false;
+            }
+            for (const element of fields) {
+                const values = data[element.name] || [];
                 if (element.type === "checkbox" || element.type === "radio") {
                     element.checked = values.includes(element.value);
                 } else if (element.tagName === "SELECT") {
-                    const options = [...element.options].map((option) => option.value);
-                    if (values.some((value) => !options.includes(value))) {
-                        return false;
-                    }
                     for (const option of element.options) {
                         option.selected = values.includes(option.value);
                     }
                     element.dispatchEvent(new Event("change", {bubbles: true}));
-                } else if (name === "body") {
+                } else if (element.name === "body") {
                     const editor = editorOf(element.closest(".prose-editor"));
-                    if (!editor) {
-                                                return false;
-                    }
                     editor.commands.setContent(values[0] || "", {emitUpdate: true});
                     element.value = editor.getHTML();
                 } else {
