@@ -20,13 +20,13 @@ from news import services
 from news.models import Article, DraftCopy
 from news.sanitise import sanitise_html
 
-#: Fields the copy leaves out: the CSRF token, the save buttons, and the rows of the inlines
-#: (images for the text, figures), which are saved with their own rows, not typed text.
 SKIPPED = {"csrfmiddlewaretoken"}
 
 
 def form_data(data: dict) -> dict[str, list[str]]:
-    """The article form's own fields from a copy of the whole page's form."""
+    """The article form's own fields from a copy of the whole page's form: without the CSRF
+    token, the buttons (`_save` …) and the inline rows (`figures-0-value` …: images for the
+    text and figures are saved rows, not typed text)."""
     return {
         name: values
         for name, values in data.items()

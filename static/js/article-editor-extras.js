@@ -244,7 +244,8 @@
                 const response = await fetch(copyUrl, {
                     method: "POST",
                     credentials: "same-origin",
-                    keepalive,
+                    // A request that outlives the page may carry at most 64 KiB.
+                    keepalive: keepalive && body.length < 60000,
                     headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken(), "Accept": "application/json"},
                     body,
                 });

@@ -181,7 +181,7 @@ def test_write_autosave_close_restore_and_preview(browser, site, axe, screens):
     pane = page.locator("#unsaved-preview-pane").bounding_box()
     form = page.locator("#article_form").bounding_box()
     assert pane["x"] >= form["x"] + form["width"] - 1, "the preview is beside the form"
-    page.locator(".field-body").scroll_into_view_if_needed()
+    page.evaluate("document.querySelector('.field-body').scrollIntoView()")
     preview_frame = page.frame(name="unsaved-preview-frame")
     assert preview_frame.evaluate("window.__violations") == []
     page.screenshot(path=str(screens / "preview-pane-desktop.png"), full_page=False)
@@ -207,7 +207,7 @@ def test_write_autosave_close_restore_and_preview(browser, site, axe, screens):
     assert preview.locator(".unsaved-preview-notice").count() == 1
     assert preview.evaluate("window.__violations") == []
     preview.screenshot(path=str(screens / "preview-tab-phone.png"), full_page=False)
-    page.locator(".field-body").scroll_into_view_if_needed()
+    page.evaluate("document.querySelector('.field-body').scrollIntoView()")
     page.screenshot(path=str(screens / "editor-phone.png"), full_page=False)
     page.context.close()
 
