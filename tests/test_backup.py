@@ -39,7 +39,7 @@ from django.utils import timezone
 from news import csv_io, services
 from news.backups.contents import backed_up_models
 from news.caching import current_state
-from news.models import Article, City, OutgoingMail, Programme
+from news.models import Article, City, DraftCopy, OutgoingMail, Programme
 from news.roles import ensure_roles
 from news.services import RowChange
 from tests.factories import (
@@ -130,6 +130,11 @@ def build_site() -> dict:
     draft = ArticleFactory(title="A draft about Hefei", status=Article.Status.DRAFT, author=writer)
     remark = services.add_comment(article=draft, by=editor, text="Which district of Hefei?")
     services.resolve_comment(comment=remark, by=writer)
+    # The writer's autosaved, unsaved copy of the draft's form comes back too.
+    DraftCopy.objects.create(
+        user=writer, article=draft, data={"title": ["合肥草稿"], "body": ["<p>未保存</p>"]},
+        opened_version=draft.version, saved_at=timezone.now(),
+    )  # fmt: skip
     ArticleFactory(title="Second story", tags=["innovation"], cities=[hefei])
     # A gap in the keys: a deleted article's number must not be reused by the restore.
     services.delete_article(article=ArticleFactory(title="Deleted soon"), by=editor)

@@ -21,7 +21,9 @@ from news.phrases import in_language
 from .article_filters import DeskFilter, WrittenByFilter
 from .article_form import ArticleAdminForm
 from .busy import BusyDatabaseAdminMixin
+from .drafts import DraftCopyAdminMixin
 from .figures import FiguresAwaitingFilter, FigureSuggestionsAdminMixin, MetricValueInline
+from .preview import ArticlePreviewAdminMixin
 from .review import ReviewCommentsAdminMixin
 from .workflow import ArticleWorkflowAdminMixin
 
@@ -118,6 +120,8 @@ class ArticleAdmin(
     FigureSuggestionsAdminMixin,
     ReviewCommentsAdminMixin,
     ArticleWorkflowAdminMixin,
+    DraftCopyAdminMixin,  # autosave: the copy endpoint, restore, discard
+    ArticlePreviewAdminMixin,  # preview of unsaved changes; "View on site" for drafts
     admin.ModelAdmin,
 ):
     form = ArticleAdminForm

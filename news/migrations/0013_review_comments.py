@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("news", "0011_figure_reviews"),
+        ("news", "0012_names_and_help_in_both_languages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

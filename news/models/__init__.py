@@ -1,12 +1,14 @@
 """The newsroom's data, by part: the city register, articles, their history, figures, the
 history of the register and figures (changes), review comments on articles (review), what each
-member of staff chooses for themselves (people), and the mail the newsroom sends (mail).
+member of staff chooses for themselves (people), the mail the newsroom sends (mail), and each
+writer's autosaved copy of an edit form (drafts).
 
 Each model's queryset sits beside it and holds the read rules (public(), with_listing_data() …).
 """
 
 from .articles import Article, ArticleQuerySet, ArticleRedirect, BodyImage
 from .changes import CsvImport
+from .drafts import DraftCopy
 from .figures import Metric, MetricValue, ReviewedFigure
 from .history import ArticleEvent, ArticleRevision, ChangeNote
 from .mail import OutgoingMail
@@ -26,6 +28,7 @@ __all__ = [
     "ChangeNote",
     "City",
     "CsvImport",
+    "DraftCopy",
     "Designation",
     "Metric",
     "MetricValue",

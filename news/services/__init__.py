@@ -3,13 +3,14 @@ one transaction, the changed object back, and a NewsroomError with a readable me
 rules refuse. Modules by part: articles (create, edit, restore, delete), workflow (who may do
 what, status steps), history (versions, revisions, diffs), register (cities), figures, and
 records (rows with no rule beyond their form), people (staff preferences), review (comments on
-an article's review thread); changes (who made a change to the register or figures, on its
-history) and put_back (a record as it was);
+an article's review thread), drafts (each writer's autosaved copy of an edit form); changes (who
+made a change to the register or figures, on its history) and put_back (a record as it was);
 notifications (the mail a workflow step queues, and for whom) and delivery (sending queued
 mail, retries).
 """
 
 from .articles import RowChange, create_article, delete_article, edit_article, restore_revision
+from .drafts import DraftCopyError, discard_draft_copy, keep_draft_copy
 from .errors import (
     CityRecordError,
     EditConflict,
@@ -53,6 +54,7 @@ __all__ = [
     "TRANSITION_FUNCTIONS",
     "AcceptedFigure",
     "CityRecordError",
+    "DraftCopyError",
     "EditConflict",
     "FigureError",
     "NewsroomError",
@@ -72,7 +74,9 @@ __all__ = [
     "delete_city",
     "delete_records",
     "diff_revisions",
+    "discard_draft_copy",
     "edit_article",
+    "keep_draft_copy",
     "may_publish",
     "may_take",
     "merge_cities",

@@ -2,8 +2,8 @@
 
 An edit reads top to bottom: lock the stored row, refuse a stale form, check the change is
 allowed, store the next version, save cities, programmes and tags, process the hero image and
-the images for the text, record the change note and the old address, and refresh the search
-vector once, after everything it indexes is saved. The admin only collects input and turns a
+the images for the text, record the change note and the old address, refresh the search
+vector once, after everything it indexes is saved, and drop the writer's autosaved copy. The admin only collects input and turns a
 NewsroomError into a form error; the demo loader and the tests call the same functions.
 """
 
@@ -28,6 +28,7 @@ from news.sanitise import sanitise_html
 from news.search.index import refresh_search_vectors
 
 from .changes import bulk_history
+from .drafts import drop_draft_copy
 from .errors import EditConflict, WorkflowError
 from .figures import refresh_figures_awaiting, save_article_figures
 from .history import RESTORED_FIELDS, save_version
@@ -157,6 +158,8 @@ def edit_article(
         )  # fmt: skip
     _keep_old_address(article, previous_path=stored.get_absolute_url())
     _index(article)
+    # The saved article now holds what the writer's autosaved copy kept.
+    drop_draft_copy(article=article, by=by)
     return article
 
 

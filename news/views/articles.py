@@ -1,10 +1,12 @@
-"""Article pages: home, the news list, an article (and its staff preview), a tag's articles."""
+"""Article pages: home, the news list, an article (its staff preview, and the preview of an edit
+form's unsaved values), a tag's articles."""
 
 from urllib.parse import urlencode
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,6 +18,7 @@ from news.forms import ArticleFilterForm
 from news.metadata import article_structured_data, breadcrumb_structured_data
 from news.models import Article, ArticleRedirect, City, MetricValue
 from news.pagination import CachedCountMixin
+from news.sanitise import sanitise_html
 
 from .lists import FilteredListView, feed_links, lazy
 
@@ -99,33 +102,63 @@ def article_preview(request, pk: int):
     article = get_object_or_404(Article.objects.with_detail_data(), pk=pk)
     if not request.user.has_perm("news.view_article"):
         raise Http404("No article at this address.")
-    response = render(
-        request,
-        "news/article_detail.html",
-        {**article_context(request, article), "is_preview": True},
+    return preview_response(request, "news/article_detail.html", article_context(request, article))
+
+
+def unsaved_preview(request, article: Article, *, cities, programmes, tags) -> HttpResponse:
+    """The public article page drawn from an edit form's values (`article` is not saved and
+    must not be): the body sanitised as a save would, nothing read from or written to the
+    page caches, marked as a preview of unsaved changes."""
+    article.body = sanitise_html(article.body)
+    context = article_context(
+        request, article, cities=cities, programmes=programmes, tags=tags, unsaved=True
     )
+    return preview_response(
+        request, "news/article_preview_unsaved.html", {**context, "is_unsaved_preview": True}
+    )
+
+
+def preview_response(request, template: str, context: dict, *, status: int = 200):
+    """A preview page: for staff only, never stored by a cache, never indexed."""
+    response = render(request, template, {**context, "is_preview": True}, status=status)
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 
-def article_context(request, article: Article, *, cities=None) -> dict:
+def article_context(
+    request, article: Article, *, cities=None, programmes=None, tags=None, unsaved=False
+) -> dict:
     """What the article page shows. The head needs the article, its cities and tags; the rest
     is given as querysets and callables the template evaluates only when its cached fragment
-    (keyed by the content generation) has to be drawn again."""
+    (keyed by the content generation) has to be drawn again.
+
+    `unsaved` is an edit form's preview: cities, programmes and tags come from the form, and
+    nothing is read from or written to the caches (they hold the saved article)."""
     list_url = reverse("news:article-list")
     is_news = article.kind == Article.Kind.NEWS
     section_label = _("News") if is_news else article.get_kind_display()
     section_url = list_url if is_news else f"{list_url}?{urlencode({'kind': article.kind})}"
     if cities is None:
         cities = list(article.cities.order_by("name"))
-    programmes = lazy(lambda: list(article.programmes.order_by("name")))
+    if programmes is None:
+        programmes = lazy(lambda: list(article.programmes.order_by("name")))
+    if tags is None:
+        tags = lazy(lambda: list(article.tags.all()))
     public = Article.objects.public()
 
     def related_articles():
-        related = public.related_to(
-            article, cities=cities, programmes=programmes, tags=article.tags.all()
-        )
+        related = public.related_to(article, cities=cities, programmes=programmes, tags=tags)
         return list(related.newest_first().with_listing_data()[:RELATED_LENGTH])
+
+    def structured_data():
+        return [
+            article_structured_data(request, article, cities=cities),
+            breadcrumb_structured_data(
+                request, [(section_label, section_url), (article.title, article.get_absolute_url())]
+            ),
+        ]
 
     # A draft in preview has no publish time, so no place among its kind yet.
     placed = article.published_at is not None
@@ -135,6 +168,7 @@ def article_context(request, article: Article, *, cities=None) -> dict:
         "section_url": section_url,
         "cities": cities,
         "programmes": programmes,
+        "tags": tags,
         "figures": article.figures.with_listing_data().in_display_order(),
         "change_notes": article.change_notes.all(),
         # Only a body that shows images needs their renditions.
@@ -144,19 +178,15 @@ def article_context(request, article: Article, *, cities=None) -> dict:
         "next_article": lazy(lambda: public.next_of_kind(article) if placed else None),
         "feeds": feed_links(query=urlencode({"kind": article.kind})),
         # The head's JSON-LD, built once per generation, address and language.
-        "structured_data": cached(
+        "structured_data": structured_data()
+        if unsaved
+        else cached(
             request,
             "article-json-ld",
             article.pk,
             request.get_host(),
             get_language(),
-            build=lambda: [
-                article_structured_data(request, article, cities=cities),
-                breadcrumb_structured_data(
-                    request,
-                    [(section_label, section_url), (article.title, article.get_absolute_url())],
-                ),
-            ],
+            build=structured_data,
         ),
     }
 
