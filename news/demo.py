@@ -16,7 +16,9 @@ from PIL import Image, ImageDraw
 from .caching import content_changed
 from .demo_desk import stage_desk_work
 from .models import Article, City, Designation, Metric, MetricValue, Programme
+from .models import Image as LibraryImage
 from .services import create_article
+from .services.media import upload_image
 
 DEMO_NOTE = "Demo data: invented for illustration, not a real figure."
 
@@ -213,6 +215,23 @@ def demo_image(title: str, hue: int, size=(1600, 900), name: str = "demo.jpg") -
     return ContentFile(buffer.getvalue(), name=name)
 
 
+def demo_library_image(*, title: str, alt_text: str, hue: int, name: str, by) -> LibraryImage:
+    """The demo image with this title in the media library: uploaded through the library's
+    service the first time (so it is checked and has renditions), found again afterwards."""
+    existing = LibraryImage.objects.filter(title=title).first()
+    if existing is not None:
+        return existing
+    return upload_image(
+        upload=demo_image(title, hue=hue, name=name),
+        by=by,
+        title=title,
+        alt_text=alt_text,
+        caption="An illustration generated for the demo site.",
+        credit="Image: cityinno demo",
+        tags=["demo", "illustration"],
+    )
+
+
 def aware(moment: datetime) -> datetime:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
@@ -355,10 +374,13 @@ def upsert_article(*, slug, cities, programmes, city_slugs, programme_slugs, tag
         **fields,
     )
     if with_image:
-        article.hero_image = demo_image(article.title, hue=len(slug) * 17, name=f"{slug}.jpg")
-        article.hero_alt = f"Illustration for “{article.title}”: coloured bands and rings."
-        article.hero_caption = "An illustration generated for the demo site."
-        article.hero_credit = "Image: cityinno demo"
+        article.hero = demo_library_image(
+            title=f"Demo illustration: {article.title}"[:200],
+            alt_text=f"Illustration for “{article.title}”: coloured bands and rings.",
+            hue=len(slug) * 17,
+            name=f"{slug}.jpg",
+            by=author,
+        )
     return create_article(
         article=article,
         by=author,

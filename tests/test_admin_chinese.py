@@ -2,21 +2,17 @@
 role, with no English word of ours left (data, names and codes aside), the messages after each
 kind of action included; and the same pages in English exactly as they were."""
 
-import re
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core import mail
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from news import csv_io, services
-from news.models import Article, City, CsvImport, Designation, Metric, MetricValue, OutgoingMail
+from news.models import Article, City, CsvImport, Designation, Metric, MetricValue
 from tests.factories import (
     ArticleFactory,
     CityFactory,
@@ -24,9 +20,7 @@ from tests.factories import (
     MetricFactory,
     MetricValueFactory,
     ProgrammeFactory,
-    UserFactory,
 )
-from tests.helpers import article_post_data
 from tests.test_i18n import untranslated_words
 
 pytestmark = pytest.mark.django_db

@@ -5,11 +5,12 @@ themselves (people), and the mail the newsroom sends (mail).
 Each model's queryset sits beside it and holds the read rules (public(), with_listing_data() …).
 """
 
-from .articles import Article, ArticleQuerySet, ArticleRedirect, BodyImage
+from .articles import Article, ArticleQuerySet, ArticleRedirect
 from .changes import CsvImport
 from .figures import Metric, MetricValue, ReviewedFigure
 from .history import ArticleEvent, ArticleRevision, ChangeNote
 from .mail import OutgoingMail
+from .media import Image, ImageQuerySet, MediaTag, TaggedImage
 from .people import StaffProfile
 from .publication import PublicationState
 from .register import City, Designation, Programme, division_code_validator, unique_slug
@@ -20,11 +21,13 @@ __all__ = [
     "ArticleQuerySet",
     "ArticleRedirect",
     "ArticleRevision",
-    "BodyImage",
     "ChangeNote",
     "City",
     "CsvImport",
     "Designation",
+    "Image",
+    "ImageQuerySet",
+    "MediaTag",
     "Metric",
     "MetricValue",
     "OutgoingMail",
@@ -32,6 +35,7 @@ __all__ = [
     "ReviewedFigure",
     "PublicationState",
     "StaffProfile",
+    "TaggedImage",
     "division_code_validator",
     "unique_slug",
 ]
