@@ -35,9 +35,10 @@ def article_post_data(article=None, **overrides) -> dict:
     return data
 
 
-def library_image(*, size=(1700, 900), name="skyline.jpg", by=None, **fields):
+def library_image(*, size=(1700, 900), name="skyline.jpg", by=None, owner=None, **fields):
     """A media library image uploaded through the library's service (checked, renditions
-    made), from a generated JPEG of `size`."""
+    made), from a generated JPEG of `size`; `owner` is recorded as its uploader whatever
+    they may do."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from news.services.media import upload_image
@@ -46,4 +47,8 @@ def library_image(*, size=(1700, 900), name="skyline.jpg", by=None, **fields):
     fields.setdefault("title", "Baotou skyline")
     fields.setdefault("alt_text", "Baotou skyline at dusk")
     upload = SimpleUploadedFile(name, jpeg_bytes(size=size), content_type="image/jpeg")
-    return upload_image(upload=upload, by=by, **fields)
+    image = upload_image(upload=upload, by=by, **fields)
+    if owner is not None:
+        image.uploaded_by = owner
+        image.save(update_fields=["uploaded_by"])
+    return image

@@ -21,7 +21,7 @@ from tests.factories import (
     MetricValueFactory,
     UserFactory,
 )
-from tests.helpers import MANAGEMENT_FORM, article_post_data
+from tests.helpers import MANAGEMENT_FORM, article_post_data, library_image
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +48,13 @@ MATRIX = {
     # A figure value's history: whoever may see values reads it; who may change them puts back.
     "view_value_history": {"editor", "records_admin"},
     "put_back_value": {"records_admin"},
+    # The media library (news.roles: may_upload_images, may_edit_image, may_delete_images):
+    # writers and editors upload and use images; writers change the words of their own.
+    "upload_image": {"writer", "editor"},
+    "choose_hero": {"writer", "editor"},
+    "edit_own_image": {"writer", "editor"},
+    "edit_others_image": {"editor"},
+    "delete_image": {"editor"},
 }
 #: What an allowed action answers, where it is not a redirect.
 ALLOWED_STATUS = {"view_figures": 200, "view_figures_others": 200, "view_value_history": 200}
@@ -202,6 +209,43 @@ def do_put_back_value(client, user):
     response = client.post(url)
     value.refresh_from_db()
     return response, value.value == 514
+
+
+def do_upload_image(client, user):
+    from tests.test_images import jpeg_bytes
+
+    photo = SimpleUploadedFile("matrix.jpg", jpeg_bytes(size=(600, 400)), "image/jpeg")
+    data = {"file": photo, "title": "Matrix photo", "alt_text": "A photo"}
+    response = client.post("/admin/news/image/add/", data)
+    return response, LibraryImage.objects.filter(title="Matrix photo", uploaded_by=user).exists()
+
+
+def do_choose_hero(client, user):
+    image = library_image(owner=UserFactory(username="someone-else"))
+    response = client.post(
+        "/admin/news/article/add/", article_post_data(title="With a hero", hero=image.pk)
+    )
+    return response, Article.objects.filter(title="With a hero", hero=image).exists()
+
+
+def edit_image_words(client, image):
+    data = {"title": "Renamed in the matrix", "alt_text": "New words"}
+    response = client.post(f"/admin/news/image/{image.pk}/change/", data)
+    return response, LibraryImage.objects.get(pk=image.pk).title == "Renamed in the matrix"
+
+
+def do_edit_own_image(client, user):
+    return edit_image_words(client, library_image(owner=user))
+
+
+def do_edit_others_image(client, user):
+    return edit_image_words(client, library_image(owner=UserFactory(username="someone-else")))
+
+
+def do_delete_image(client, user):
+    image = library_image(owner=user)
+    response = client.post(f"/admin/news/image/{image.pk}/delete/", {"post": "yes"})
+    return response, not LibraryImage.objects.filter(pk=image.pk).exists()
 
 
 ACTIONS = {name: globals()[f"do_{name}"] for name in MATRIX}
