@@ -99,7 +99,7 @@ def out_of_library(apps, schema_editor):
         ids = {int(found) for found in _IMAGE_ID.findall(article.body)}
         for image in Image.objects.filter(pk__in=ids):
             BodyImage.objects.create(
-                article=article, image=image.file.name, alt_text=image.alt_text,
+                article_id=article.pk, image=image.file.name, alt_text=image.alt_text,
                 width=image.width, height=image.height, renditions=image.renditions,
                 uploaded_at=image.uploaded_at,
             )  # fmt: skip
