@@ -9,8 +9,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import escape
 from PIL import Image, ImageDraw
 
 from .caching import content_changed
@@ -301,6 +303,7 @@ def load_demo_content(*, author=None) -> dict:
         tags=["innovation-driven", "innovation-china", "science-popularisation"],
         is_featured=True,
         with_image=True,
+        text_image="Baotou's science and technology talent platform",
         cities=cities,
         programmes=programmes,
         author=author,
@@ -357,9 +360,10 @@ def demo_body(title: str, summary: str) -> str:
 
 
 def upsert_article(*, slug, cities, programmes, city_slugs, programme_slugs, tags, with_image,
-                   author, **fields) -> Article:  # fmt: skip
+                   author, text_image="", **fields) -> Article:  # fmt: skip
     """The demo article with this slug: created through the article service the first time,
-    left as editors keep it afterwards."""
+    left as editors keep it afterwards. `text_image` names a library image the text shows
+    after its first paragraph, as the editor's Image button inserts it."""
     existing = Article.objects.filter(slug=slug).first()
     if existing is not None:
         return existing
@@ -373,6 +377,21 @@ def upsert_article(*, slug, cities, programmes, city_slugs, programme_slugs, tag
         byline="cityinno staff" if slug.startswith("baotou") else "cityinno demo desk",
         **fields,
     )
+    if text_image:
+        image = demo_library_image(
+            title=f"Demo illustration: {text_image}"[:200],
+            alt_text=f"Illustration of {text_image}: coloured bands and rings.",
+            hue=len(text_image) * 29,
+            name=f"{slug}-text.jpg",
+            by=author,
+        )
+        shown = image.rendition(kind="image/jpeg") or {"name": image.file.name}
+        tag = (
+            f'<img src="{default_storage.url(shown["name"])}" alt="{escape(image.alt_text)}" '
+            f'data-image-id="{image.pk}">'
+        )
+        first, rest = article.body.split("</p>", 1)
+        article.body = f"{first}</p>{tag}{rest}"
     if with_image:
         article.hero = demo_library_image(
             title=f"Demo illustration: {article.title}"[:200],

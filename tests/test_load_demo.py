@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 
+from news.images import image_ids_in
 from news.models import Article, City, Designation, MetricValue, Programme
 from news.models import Image as LibraryImage
 
@@ -104,8 +105,10 @@ def test_demo_images_have_renditions_and_articles_have_a_first_revision():
     assert article.hero.share_crop is not None
     # Loading twice finds the demo's library images again instead of uploading copies.
     assert LibraryImage.objects.filter(title__startswith="Demo illustration").count() == (
-        Article.objects.exclude(hero=None).count()
+        Article.objects.exclude(hero=None).count() + 1  # and one image in the Baotou text
     )
+    (shown,) = image_ids_in(article.body)
+    assert LibraryImage.objects.get(pk=shown).title.endswith("talent platform")
     assert article.revisions.count() == 1
 
 
