@@ -41,6 +41,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const open = (chooseImage, trigger) => {
         choose = chooseImage;
         opener = trigger || document.activeElement;
+        body.replaceChildren();  // nothing left from the last time it was open
         dialog.showModal();
         load(dialog.dataset.url);
     };

@@ -64,7 +64,12 @@ def signed_in(browser, site, screen):
 
 def open_picker_for_hero(page):
     page.click(".hero-image-widget .media-picker-open")
+    picker_loaded(page)
+
+
+def picker_loaded(page):
     page.wait_for_selector("#media-picker[open] .picker-choose:visible")
+    page.wait_for_selector("#media-picker .media-picker-body:not([aria-busy])")
 
 
 def search(page, words):
@@ -126,7 +131,8 @@ def test_writer_picks_a_hero_and_inserts_a_text_image_from_the_library(
     page.fill("#media-picker #id_upload-alt_text", "Nothing")
     page.click("#media-picker .picker-upload button[type=submit]")
     page.wait_for_selector("#media-picker .picker-upload-errors")
-    assert "Upload a valid image" in page.inner_text("#media-picker .picker-upload")
+    upload_text = page.inner_text("#media-picker .picker-upload")
+    assert "Upload a valid image" in upload_text, upload_text
     assert page.input_value("#media-picker #id_upload-title") == "Broken one"
     page.click("#media-picker .media-picker-close")
 
@@ -135,7 +141,7 @@ def test_writer_picks_a_hero_and_inserts_a_text_image_from_the_library(
     editor.click()
     page.keyboard.type("The hall was full. ")
     page.click(f'.prose-editor button[title="{INSERT_LABEL}"]')
-    page.wait_for_selector("#media-picker[open] .picker-choose:visible")
+    picker_loaded(page)
     search(page, "forum")
     page.click('#media-picker button[aria-label="Choose “Forum hall”"]')
     page.wait_for_selector(".prose-editor [contenteditable=true] img[data-image-id]")
