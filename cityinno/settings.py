@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -261,6 +263,21 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Media library: the body editor's Image button ----------------------------------------------
+# The article body's editor (django-prose-editor's "configurable" preset) imports this module for
+# its LibraryImage extension: Tiptap's image, with the library's id, and a toolbar button that
+# opens the library's picker. The body's own sanitiser (news/sanitise.py) has the last word.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/article-editor.js")],
+        "extensions": {
+            "LibraryImage": html_tags(
+                tags=["img"], attributes={"img": ["src", "alt", "width", "height", "data-image-id"]}
+            )
+        },
+    }
+]
 
 # --- Security ---------------------------------------------------------------------------------
 

@@ -32,14 +32,15 @@ from news.models import (
     ArticleEvent,
     ArticleRedirect,
     ArticleRevision,
-    BodyImage,
     ChangeNote,
     City,
     Designation,
+    Image,
     Metric,
     MetricValue,
     Programme,
     ReviewComment,
+    TaggedImage,
 )
 from news.search.index import refresh_search_vectors
 
@@ -114,8 +115,8 @@ def clear_bench_database() -> None:
     assert not existing_content(), "only a database with nothing but bench rows is cleared"
     models = [
         TaggedItem, Tag, Article.cities.through, Article.programmes.through, MetricValue,
-        Designation, ArticleRevision, ChangeNote, ArticleEvent, ArticleRedirect, BodyImage,
-        ReviewComment, Article, City, Programme, Metric,
+        Designation, ArticleRevision, ChangeNote, ArticleEvent, ArticleRedirect, ReviewComment,
+        Article, TaggedImage, Image, City, Programme, Metric,
     ]  # fmt: skip
     with transaction.atomic():
         for model in models:
@@ -168,8 +169,8 @@ def _body(rng: random.Random, topic: str, chinese: str) -> str:
     return "".join(paragraphs)
 
 
-def _image_pool(rng: random.Random) -> list[tuple[str, list, int, int]]:
-    """A few hero images with their renditions, shared by many articles. The pool's folder is
+def _image_pool(rng: random.Random) -> list[Image]:
+    """A few library images with their renditions, the heroes of many articles. The pool's folder is
     emptied first, so the files (and the names stored on the articles) are the same each time.
 
     The folder is listed without asking whether it exists: a bucket has no folders (its
@@ -186,7 +187,13 @@ def _image_pool(rng: random.Random) -> list[tuple[str, list, int, int]]:
         image = demo_image(f"Benchmark {number}", hue=rng.randint(0, 255))
         name = default_storage.save(f"{POOL_FOLDER}/hero-{number}.jpg", image)
         renditions, (width, height) = images.make_renditions(name)
-        pool.append((name, renditions, width, height))
+        pool.append(
+            Image.objects.create(
+                title=f"Benchmark {number}",
+                alt_text="A benchmark illustration: coloured bands and rings.",
+                file=name, width=width, height=height, renditions=renditions,
+            )
+        )  # fmt: skip
     return pool
 
 
@@ -259,10 +266,7 @@ def _article(rng: random.Random, number: int, pool) -> Article:
     if status == Article.Status.WITHDRAWN:
         article.withdrawn_at, article.withdrawal_reason = published_at, "Benchmark withdrawal."
     if rng.random() < 0.4:
-        name, renditions, width, height = rng.choice(pool)
-        article.hero_image, article.hero_renditions = name, renditions
-        article.hero_width, article.hero_height = width, height
-        article.hero_alt = "A benchmark illustration: coloured bands and rings."
+        article.hero = rng.choice(pool)
     return article
 
 

@@ -9,14 +9,18 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import escape
 from PIL import Image, ImageDraw
 
 from .caching import content_changed
 from .demo_desk import stage_desk_work
 from .models import Article, City, Designation, Metric, MetricValue, Programme
+from .models import Image as LibraryImage
 from .services import create_article
+from .services.media import upload_image
 
 DEMO_NOTE = "Demo data: invented for illustration, not a real figure."
 
@@ -213,6 +217,23 @@ def demo_image(title: str, hue: int, size=(1600, 900), name: str = "demo.jpg") -
     return ContentFile(buffer.getvalue(), name=name)
 
 
+def demo_library_image(*, title: str, alt_text: str, hue: int, name: str, by) -> LibraryImage:
+    """The demo image with this title in the media library: uploaded through the library's
+    service the first time (so it is checked and has renditions), found again afterwards."""
+    existing = LibraryImage.objects.filter(title=title).first()
+    if existing is not None:
+        return existing
+    return upload_image(
+        upload=demo_image(title, hue=hue, name=name),
+        by=by,
+        title=title,
+        alt_text=alt_text,
+        caption="An illustration generated for the demo site.",
+        credit="Image: cityinno demo",
+        tags=["demo", "illustration"],
+    )
+
+
 def aware(moment: datetime) -> datetime:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
@@ -282,6 +303,7 @@ def load_demo_content(*, author=None) -> dict:
         tags=["innovation-driven", "innovation-china", "science-popularisation"],
         is_featured=True,
         with_image=True,
+        text_image="Baotou's science and technology talent platform",
         cities=cities,
         programmes=programmes,
         author=author,
@@ -338,9 +360,10 @@ def demo_body(title: str, summary: str) -> str:
 
 
 def upsert_article(*, slug, cities, programmes, city_slugs, programme_slugs, tags, with_image,
-                   author, **fields) -> Article:  # fmt: skip
+                   author, text_image="", **fields) -> Article:  # fmt: skip
     """The demo article with this slug: created through the article service the first time,
-    left as editors keep it afterwards."""
+    left as editors keep it afterwards. `text_image` names a library image the text shows
+    after its first paragraph, as the editor's Image button inserts it."""
     existing = Article.objects.filter(slug=slug).first()
     if existing is not None:
         return existing
@@ -354,11 +377,29 @@ def upsert_article(*, slug, cities, programmes, city_slugs, programme_slugs, tag
         byline="cityinno staff" if slug.startswith("baotou") else "cityinno demo desk",
         **fields,
     )
+    if text_image:
+        image = demo_library_image(
+            title=f"Demo illustration: {text_image}"[:200],
+            alt_text=f"Illustration of {text_image}: coloured bands and rings.",
+            hue=len(text_image) * 29,
+            name=f"{slug}-text.jpg",
+            by=author,
+        )
+        shown = image.rendition(kind="image/jpeg") or {"name": image.file.name}
+        tag = (
+            f'<img src="{default_storage.url(shown["name"])}" alt="{escape(image.alt_text)}" '
+            f'data-image-id="{image.pk}">'
+        )
+        first, rest = article.body.split("</p>", 1)
+        article.body = f"{first}</p>{tag}{rest}"
     if with_image:
-        article.hero_image = demo_image(article.title, hue=len(slug) * 17, name=f"{slug}.jpg")
-        article.hero_alt = f"Illustration for “{article.title}”: coloured bands and rings."
-        article.hero_caption = "An illustration generated for the demo site."
-        article.hero_credit = "Image: cityinno demo"
+        article.hero = demo_library_image(
+            title=f"Demo illustration: {article.title}"[:200],
+            alt_text=f"Illustration for “{article.title}”: coloured bands and rings.",
+            hue=len(slug) * 17,
+            name=f"{slug}.jpg",
+            by=author,
+        )
     return create_article(
         article=article,
         by=author,

@@ -1,9 +1,9 @@
-"""Uploaded images (hero, body and city images): check uploads are real, safe-sized photos,
-strip their metadata, make renditions, and print them as responsive markup.
+"""Uploaded images (the media library's and city images): check uploads are real, safe-sized
+photos, strip their metadata, make renditions, and print them as responsive markup.
 
-Renditions are made once, at upload, and listed on the row (`hero_renditions`, `renditions`,
-`image_renditions`), so pages only print `srcset` from stored names and never touch Pillow on a
-request. Every file is read and written through the default storage by name, never by path, so
+Renditions are made once, at upload, and listed on the row (`Image.renditions`,
+`City.image_renditions`), so pages only print `srcset` from stored names and never touch Pillow
+on a request. Every file is read and written through the default storage by name, never by path, so
 the same code works on a laptop's disk and in an S3 bucket.
 """
 
@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils.html import escape
+from django.template.loader import render_to_string
 from django.utils.translation import gettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -33,7 +33,12 @@ def max_pixels() -> int:
     return getattr(settings, "IMAGE_MAX_PIXELS", 40_000_000)
 
 
-def clean_upload(upload) -> ContentFile:
+class CheckedImage(ContentFile):
+    """An upload that passed clean_upload: re-encoded, metadata stripped, within the limits.
+    Services take it as it is, so a form that checked the file does not re-encode it twice."""
+
+
+def clean_upload(upload) -> CheckedImage:
     """Return the upload re-encoded without EXIF/GPS data, or raise a ValidationError.
 
     The format is read from the file's content by Pillow, never from its name; the pixel
@@ -93,7 +98,7 @@ def clean_upload(upload) -> ContentFile:
             gettext("This image is damaged and cannot be read."), code="damaged"
         ) from error
     stem = PurePosixPath(upload.name or "image").stem[:80] or "image"
-    return ContentFile(buffer.getvalue(), name=f"{stem}.{ACCEPTED_FORMATS[image_format]}")
+    return CheckedImage(buffer.getvalue(), name=f"{stem}.{ACCEPTED_FORMATS[image_format]}")
 
 
 def _without_metadata(image: Image.Image) -> Image.Image:
@@ -143,10 +148,13 @@ def delete_files(name: str | None, renditions: list[dict] | None) -> None:
 
 
 def share_image_url(image, renditions) -> str | None:
-    """The image link previews and JSON-LD name: the largest JPEG rendition (every reader and
-    crawler takes JPEG; the original may be a multi-megabyte upload), else the original."""
+    """The image link previews and JSON-LD name: the share crop made around the focal point,
+    else the largest JPEG rendition (every reader and crawler takes JPEG; the original may be
+    a multi-megabyte upload), else the original."""
     if not image:
         return None
+    if crop := next((item for item in renditions or [] if item.get("crop") == "share"), None):
+        return default_storage.url(crop["name"])
     jpegs = [item for item in renditions or [] if item["type"] == "image/jpeg"]
     if jpegs:
         return default_storage.url(max(jpegs, key=lambda item: item["width"])["name"])
@@ -165,6 +173,8 @@ def picture_sources(
         return None
     by_type: dict[str, list] = {}
     for item in renditions or []:
+        if item.get("crop"):
+            continue
         by_type.setdefault(item["type"], []).append(item)
     for items in by_type.values():
         items.sort(key=lambda item: item["width"])
@@ -185,60 +195,90 @@ def picture_sources(
     }
 
 
-#: Where images for the text are stored (BodyImage.image's upload_to).
-BODY_IMAGE_FOLDER = "articles/body/"
-#: What may follow the folder in a body image's address: a stored name, URL-quoted.
-_BODY_IMAGE_PATH = re.compile(r"[A-Za-z0-9._/%-]+")
+#: The size of the link-preview copy (Open Graph's recommended 1.91:1).
+SHARE_CROP_SIZE = (1200, 630)
 
 
-def body_image_name(src: str) -> str | None:
-    """The stored name an <img src> in a body points at, if it is one of our images for the
-    text, else None. The address may be the storage's (the bucket or CDN) or, for bodies saved
-    before media moved to a bucket, MEDIA_URL's; either way the page prints the current one."""
-    prefixes = {default_storage.url(BODY_IMAGE_FOLDER), f"{settings.MEDIA_URL}{BODY_IMAGE_FOLDER}"}
-    for prefix in prefixes:
+def make_share_crop(name: str, focal_point: tuple[float, float]) -> dict:
+    """A JPEG of SHARE_CROP_SIZE's shape cut from a stored image around `focal_point` (x, y as
+    fractions of its width and height), never enlarged past the original's pixels."""
+    target_width, target_height = SHARE_CROP_SIZE
+    with default_storage.open(name) as stored, Image.open(stored) as image:
+        image.load()
+        rgb = image.convert("RGB")
+    ratio = target_width / target_height
+    crop_width = min(rgb.width, round(rgb.height * ratio))
+    crop_height = min(rgb.height, round(crop_width / ratio))
+    focal_x, focal_y = focal_point
+    left = min(max(round(focal_x * rgb.width - crop_width / 2), 0), rgb.width - crop_width)
+    top = min(max(round(focal_y * rgb.height - crop_height / 2), 0), rgb.height - crop_height)
+    cropped = rgb.crop((left, top, left + crop_width, top + crop_height))
+    if crop_width > target_width:
+        cropped = cropped.resize((target_width, target_height), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    cropped.save(buffer, "JPEG", quality=82)
+    stem = PurePosixPath(name)
+    saved = default_storage.save(
+        str(stem.parent / "renditions" / f"{stem.stem}-share.jpg"), ContentFile(buffer.getvalue())
+    )
+    return {
+        "width": cropped.width, "height": cropped.height, "type": "image/jpeg", "name": saved,
+        "crop": "share",
+    }  # fmt: skip
+
+
+def stored_name(src: str) -> str | None:
+    """The stored name an address points at, if it is one of our uploads: the storage's (the
+    bucket or CDN) or MEDIA_URL's, for bodies saved before media moved to a bucket."""
+    # The storage's root address, from a folder's (a bucket has no address for "").
+    folder = default_storage.url("library/")
+    for prefix in {folder[: folder.rindex("library/")], settings.MEDIA_URL}:
         rest = src.removeprefix(prefix)
-        if rest != src and _BODY_IMAGE_PATH.fullmatch(rest):
+        if prefix and rest != src and _STORED_PATH.fullmatch(rest):
             name = unquote(rest)
             if ".." not in name and not name.startswith("/"):
-                return BODY_IMAGE_FOLDER + name
+                return name
     return None
 
 
+#: What may follow the storage's address in one of our images' addresses: a name, URL-quoted.
+_STORED_PATH = re.compile(r"[A-Za-z0-9._/%-]+")
 #: <img> tags as nh3 writes them into a stored body (attributes double-quoted, no newlines).
 _BODY_IMG = re.compile(r"<img\s([^>]*)>")
 _ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"')
+_IMAGE_ID = re.compile(r'\sdata-image-id="(\d+)"')
 BODY_IMAGE_SIZES = "(min-width: 48em) 44rem, 100vw"
 
 
-def responsive_body_images(html: str, body_images) -> str:
-    """Give each uploaded image in a (sanitised) body its renditions as srcset, its size, alt
-    text and lazy loading; images the body names but the article no longer has are dropped."""
-    by_name = {item.image.name: item for item in body_images if item.image}
+def image_ids_in(html: str) -> list[int]:
+    """The library images a body shows, by the id its <img> carry, in order."""
+    return [int(found) for found in _IMAGE_ID.findall(html or "")]
+
+
+def library_picture(image, *, sizes: str) -> dict | None:
+    """What a <picture> needs for a library Image (see picture_sources)."""
+    if image is None:
+        return None
+    return picture_sources(
+        image.file, image.renditions, alt=image.alt_text, sizes=sizes, width=image.width,
+        height=image.height,
+    )  # fmt: skip
+
+
+def responsive_body_images(html: str, library_images) -> str:
+    """Print each library image in a (sanitised) body as a <picture> with the library's
+    renditions (WebP, then JPEG), size, alt text and lazy loading; an <img> whose image is
+    not in the library (deleted, or never ours) is dropped. The words are the library's, so
+    correcting an image's alt text there corrects every article that shows it."""
+    by_id = {image.pk: image for image in library_images}
 
     def rebuild(match):
         attributes = dict(_ATTRIBUTE.findall(match.group(1)))
-        body_image = by_name.get(body_image_name(attributes.get("src", "")) or "")
-        if body_image is None:
+        image_id = attributes.get("data-image-id", "")
+        image = by_id.get(int(image_id)) if image_id.isdigit() else None
+        if image is None:
             return ""
-        jpegs = sorted(
-            (item for item in body_image.renditions or [] if item["type"] == "image/jpeg"),
-            key=lambda item: item["width"],
-        )
-        parts = {
-            "src": body_image.image.url,
-            "alt": attributes.get("alt") or escape(body_image.alt_text),
-            "width": body_image.width,
-            "height": body_image.height,
-            "srcset": ", ".join(
-                f"{default_storage.url(item['name'])} {item['width']}w" for item in jpegs
-            ),
-            "sizes": BODY_IMAGE_SIZES if jpegs else "",
-            "loading": "lazy",
-            "decoding": "async",
-        }
-        return (
-            "<img " + " ".join(f'{name}="{value}"' for name, value in parts.items() if value) + ">"
-        )
+        picture = library_picture(image, sizes=BODY_IMAGE_SIZES)
+        return render_to_string("includes/picture.html", {"picture": picture, "lazy": True})
 
     return _BODY_IMG.sub(rebuild, html)

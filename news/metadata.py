@@ -60,9 +60,9 @@ def article_structured_data(request, article, *, cities) -> dict:
         "keywords": [tag.name for tag in article.tags.all()],
         "about": [city_reference(request, city) for city in cities],
     }
-    if article.hero_image:
+    if article.hero:
         data["image"] = [
-            request.build_absolute_uri(share_image_url(article.hero_image, article.hero_renditions))
+            request.build_absolute_uri(share_image_url(article.hero.file, article.hero.renditions))
         ]
     return data
 

@@ -21,12 +21,16 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     # (their own drafts and articles in review) by news.services.can_edit().
     WRITER: [
         *_crud("article", "add", "change", "view"),
+        # The media library: writers upload and use images, and change the words of their own
+        # uploads (may_edit_image); deleting is for editors (may_delete_images).
+        *_crud("image", "add", "change", "view"),
         *_crud("city", "view"),
         *_crud("programme", "view"),
         ("taggit", "view_tag"),
     ],
     EDITOR: [
         *_crud("article", "add", "change", "delete", "view"),
+        *_crud("image", "add", "change", "delete", "view"),
         ("news", "publish_article"),
         ("news", "edit_any_article"),
         *_crud("city", "view"),
@@ -84,6 +88,26 @@ def may_comment(user, article) -> bool:
         and article.author_id is not None
         and article.author_id == user.pk
     )
+
+
+def may_upload_images(user) -> bool:
+    """Writers and editors add images to the shared library."""
+    return user.has_perm("news.add_image")
+
+
+def may_edit_image(user, image) -> bool:
+    """Who may change an image's words and focal point: editors any image (the words print on
+    every article that shows it, published ones too), writers the images they uploaded."""
+    if not user.has_perm("news.change_image"):
+        return False
+    return user.has_perm("news.edit_any_article") or image.uploaded_by_id == user.pk
+
+
+def may_delete_images(user) -> bool:
+    """Deleting is for editors only: the library is shared, and an image nobody shows today
+    may be the one a colleague is about to choose. Images in use are never deleted
+    (services.media.delete_image refuses, naming the articles)."""
+    return user.has_perm("news.delete_image")
 
 
 def ensure_roles(group_model, permission_model) -> dict[str, int]:

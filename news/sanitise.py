@@ -9,7 +9,7 @@ import nh3
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import strip_tags
 
-from .images import body_image_name
+from .images import stored_name
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "em", "figcaption",
@@ -19,28 +19,32 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
-    "img": {"src", "alt", "width", "height"},
+    "img": {"src", "alt", "width", "height", "data-image-id"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
     "ol": {"start"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
-#: An <img> left without a source after filtering (nh3's output is normalised, so this is safe).
-IMAGE_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+#: An <img> left without a source or a library id after filtering (nh3's output is normalised,
+#: so this is safe).
+IMAGE_NOT_FROM_LIBRARY = re.compile(
+    r"<img(?![^>]*\ssrc=)[^>]*>|<img(?![^>]*\sdata-image-id=)[^>]*>"
+)
 
 
 def _only_our_images(tag: str, attribute: str, value: str) -> str | None:
-    # Body images come only from our own uploads (BodyImage): no tracking pixels, no hot-linking.
-    if tag == "img" and attribute == "src" and body_image_name(value) is None:
+    # Body images come only from the media library: no tracking pixels, no hot-linking. The page
+    # prints the library's own addresses for the id (news.images.responsive_body_images).
+    if tag == "img" and attribute == "src" and stored_name(value) is None:
         return None
-    if tag == "img" and attribute in {"width", "height"} and not value.isdigit():
+    if tag == "img" and attribute in {"width", "height", "data-image-id"} and not value.isdigit():
         return None
     return value
 
 
 def sanitise_html(html: str) -> str:
     """Return `html` reduced to the allow-list: no scripts, handlers, styles or unsafe URLs,
-    and images only from the article images uploaded to this site."""
+    and images only from the media library."""
     cleaned = nh3.clean(
         html or "",
         tags=ALLOWED_TAGS,
@@ -50,7 +54,7 @@ def sanitise_html(html: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-    return IMAGE_WITHOUT_SOURCE.sub("", cleaned)
+    return IMAGE_NOT_FROM_LIBRARY.sub("", cleaned)
 
 
 #: Elements that end a line of text: paragraphs, list items, headings, table cells, breaks.

@@ -1,10 +1,10 @@
-"""Small helpers shared by the admin tests: the article form's POST data."""
+"""Small helpers shared by the admin tests: the article form's POST data, library images."""
 
 from django.utils import timezone
 
 MANAGEMENT_FORM = {
     f"{prefix}-{name}": value
-    for prefix in ("figures", "body_images")
+    for prefix in ("figures",)
     for name, value in [
         ("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"), ("MIN_NUM_FORMS", "0"),
         ("MAX_NUM_FORMS", "1000"),
@@ -21,7 +21,7 @@ def article_post_data(article=None, **overrides) -> dict:
         "summary": article.summary if article else "Short.",
         "body": article.body if article else "<p>Text</p>",
         "byline": article.byline if article else "Staff",
-        "hero_alt": article.hero_alt if article else "",
+        "hero": (article.hero_id or "") if article else "",
         "opened_version": article.version if article else "",
         **MANAGEMENT_FORM,
     }
@@ -33,3 +33,22 @@ def article_post_data(article=None, **overrides) -> dict:
         data["updated_on"] = article.updated_on.isoformat()
     data.update(overrides)
     return data
+
+
+def library_image(*, size=(1700, 900), name="skyline.jpg", by=None, owner=None, **fields):
+    """A media library image uploaded through the library's service (checked, renditions
+    made), from a generated JPEG of `size`; `owner` is recorded as its uploader whatever
+    they may do."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from news.services.media import upload_image
+    from tests.test_images import jpeg_bytes
+
+    fields.setdefault("title", "Baotou skyline")
+    fields.setdefault("alt_text", "Baotou skyline at dusk")
+    upload = SimpleUploadedFile(name, jpeg_bytes(size=size), content_type="image/jpeg")
+    image = upload_image(upload=upload, by=by, **fields)
+    if owner is not None:
+        image.uploaded_by = owner
+        image.save(update_fields=["uploaded_by"])
+    return image

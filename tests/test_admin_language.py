@@ -184,7 +184,7 @@ def sections(response) -> dict[str, list[str]]:
 
 def test_the_sidebar_lists_the_newsrooms_parts(admin_client, client, writer):
     assert sections(admin_client.get("/admin/")) == {
-        "Newsroom": ["Articles", "Tags"],
+        "Newsroom": ["Articles", "Media library", "Tags"],
         "Register": ["Cities", "Programmes", "Designations"],
         "Figures": ["Metrics", "Figure values", "CSV imports"],
         "People": [
@@ -199,7 +199,7 @@ def test_the_sidebar_lists_the_newsrooms_parts(admin_client, client, writer):
     client.force_login(writer)
     response = client.get("/admin/news/article/")
     assert sections(response) == {
-        "Newsroom": ["Articles", "Tags"],
+        "Newsroom": ["Articles", "Media library", "Tags"],
         "Register": ["Cities", "Programmes"],
     }
     assert 'id="nav-sidebar"' in client.get("/admin/").content.decode()

@@ -41,7 +41,7 @@ from news.backups.contents import backed_up_models
 from news.caching import current_state
 from news.models import Article, City, DraftCopy, OutgoingMail, Programme
 from news.roles import ensure_roles
-from news.services import RowChange
+from news.services.media import upload_image
 from tests.factories import (
     ArticleFactory,
     CityFactory,
@@ -95,23 +95,27 @@ def build_site() -> dict:
     hefei = CityFactory(name="Hefei", name_zh="合肥")
     programme = ProgrammeFactory(name="Innovation-driven demonstration cities")
     hero = jpeg_bytes(size=(700, 420), with_gps=False)
+    skyline = upload_image(
+        upload=upload("baotou-skyline.jpg", hero), by=writer, title="Skyline",
+        alt_text="Baotou skyline", tags=["skyline"],
+    )  # fmt: skip
+    platform = upload_image(
+        upload=upload("platform.jpg", hero), by=writer, title="Platform", alt_text="The platform"
+    )
     article = services.create_article(
         article=Article(
             title="Baotou approved as a demonstration city",
             summary="Perovskite and graphene labs named.",
-            body="<p>2,333 experts joined the platform.</p>",
+            body="<p>2,333 experts joined the platform.</p>"
+            f'<img src="{platform.file.url}" alt="" data-image-id="{platform.pk}">',
             status=Article.Status.PUBLISHED,
             published_at=timezone.now() - timedelta(days=3, microseconds=123457),
-            hero_image=upload("baotou-skyline.jpg", hero),
-            hero_alt="Baotou skyline",
+            hero=skyline,
         ),
         by=writer,
         cities=[baotou, hefei],
         programmes=[programme],
         tags=["innovation", "创新"],
-        body_images=[
-            RowChange(values={"image": upload("platform.jpg", hero), "alt_text": "The platform"})
-        ],
     )
     changed = Article.objects.get(pk=article.pk)
     changed.body = "<p>2,333 experts and 1,135 achievements.</p>"
@@ -260,7 +264,7 @@ def test_restore_into_a_new_site_brings_back_every_row_and_every_file(client, tm
     article = Article.objects.get(pk=made["article"].pk)
     page = client.get(article.get_absolute_url())
     assert page.status_code == 200
-    assert default_storage.url(article.hero_renditions[0]["name"]) in page.content.decode()
+    assert default_storage.url(article.hero.renditions[0]["name"]) in page.content.decode()
     old_address = client.get(made["article"].get_absolute_url())
     assert (old_address.status_code, old_address["Location"]) == (301, article.get_absolute_url())
     assert current_state().token != generation
@@ -381,7 +385,7 @@ def test_force_replaces_the_content_files_sessions_and_outbox(client, tmp_path):
     # mail waiting to tell the writer about their article.
     ArticleFactory(title="Written after the backup")
     City.objects.filter(name="Baotou").update(summary="Changed after the backup")
-    hero = made["article"].hero_image.name
+    hero = made["article"].hero.file.name
     default_storage.delete(hero)
     default_storage.save(hero, ContentFile(b"changed"))
     default_storage.save("new/file.txt", ContentFile(b"new"))
@@ -772,7 +776,7 @@ def test_backup_and_restore_work_unchanged_on_object_storage(object_storage, tmp
     assert f"{len(files)} media files" in output
 
     # Forced over changed files: the changed one replaced, the extra one gone, names exact.
-    hero = Article.objects.exclude(hero_image="").get().hero_image.name
+    hero = Article.objects.exclude(hero=None).get().hero.file.name
     default_storage.delete(hero)
     default_storage.save(hero, ContentFile(b"changed"))
     default_storage.save("new/file.txt", ContentFile(b"new"))

@@ -6,14 +6,13 @@ tests/test_workflow.py go through it); these tests pin the service's own contrac
 
 import pytest
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from news import services
 from news.models import Article, ArticleEvent, ArticleRedirect, ChangeNote
 from tests.factories import ArticleFactory, CityFactory
-from tests.test_images import jpeg_bytes
+from tests.helpers import library_image
 
 pytestmark = pytest.mark.django_db
 
@@ -112,38 +111,25 @@ def test_a_slug_change_keeps_the_old_address_working(client, editor):
     )
 
 
-def test_a_new_hero_gets_renditions_and_the_old_files_go_after_commit(
-    editor, django_capture_on_commit_callbacks
-):
-    upload = SimpleUploadedFile("first.jpg", jpeg_bytes(size=(1000, 500)), "image/jpeg")
-    article = ArticleFactory(hero_image=upload, hero_alt="The first photo")
-    old_files = [article.hero_image.name, *(item["name"] for item in article.hero_renditions)]
-    assert len(old_files) == 1 + 3 * 2  # 480, 960 and 1000 wide, WebP and JPEG
-    assert all(default_storage.exists(name) for name in old_files)
-
-    article.hero_image = SimpleUploadedFile("second.jpg", jpeg_bytes(size=(800, 400)), "image/jpeg")
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        edit(article, editor, change_kind="minor")
-    stored = Article.objects.get(pk=article.pk)
-    assert stored.hero_image.name.startswith("articles/second")
-    assert {item["width"] for item in stored.hero_renditions} == {480, 800}
-    assert (stored.hero_width, stored.hero_height) == (800, 400)
-    assert all(default_storage.exists(name) for name in old_files)  # kept until the commit
-    for callback in callbacks:
-        callback()
-    assert not any(default_storage.exists(name) for name in old_files)
-    assert default_storage.exists(stored.hero_image.name)
+def test_choosing_another_hero_keeps_both_images_in_the_library(editor):
+    first, second = library_image(name="first.jpg"), library_image(name="second.jpg")
+    article = ArticleFactory(hero=first)
+    article.hero = second
+    edit(article, editor, change_kind="minor")
+    assert Article.objects.get(pk=article.pk).hero == second
+    assert all(default_storage.exists(image.file.name) for image in (first, second))
+    assert article.revisions.first().content["hero_id"] == second.pk
 
 
-def test_a_refused_edit_leaves_the_old_hero_in_place(editor, django_capture_on_commit_callbacks):
-    upload = SimpleUploadedFile("kept.jpg", jpeg_bytes(size=(600, 300)), "image/jpeg")
-    article = ArticleFactory(hero_image=upload, hero_alt="Kept")
+def test_a_refused_edit_leaves_the_old_hero_in_place(editor):
+    kept, other = library_image(name="kept.jpg"), library_image(name="new.jpg")
+    article = ArticleFactory(hero=kept)
     stale = Article.objects.get(pk=article.pk)
     edit(Article.objects.get(pk=article.pk), editor, change_kind="minor")
-    stale.hero_image = SimpleUploadedFile("new.jpg", jpeg_bytes(size=(600, 300)), "image/jpeg")
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.EditConflict):
+    stale.hero = other
+    with pytest.raises(services.EditConflict):
         edit(stale, editor, opened_version=article.version, change_kind="minor")
-    assert default_storage.exists(Article.objects.get(pk=article.pk).hero_image.name)
+    assert Article.objects.get(pk=article.pk).hero == kept
 
 
 def test_cities_and_tags_are_saved_with_the_edit(editor):

@@ -5,6 +5,7 @@ import pytest
 
 from news import services
 from news.models import Article
+from news.models import Image as LibraryImage
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +23,11 @@ def assert_valid(html: str) -> None:
 
 
 def test_public_article_with_picture_notes_and_withdrawal_is_valid(client, editor):
-    article = ArticleFactory(hero_image="articles/x.jpg", hero_alt="A street", hero_width=960,
-                             hero_height=480, hero_renditions=RENDITIONS)  # fmt: skip
+    hero = LibraryImage.objects.create(
+        title="Street", alt_text="A street", caption="At night", credit="Photo: desk",
+        file="articles/x.jpg", width=960, height=480, renditions=RENDITIONS,
+    )  # fmt: skip
+    article = ArticleFactory(hero=hero)
     services.edit_article(
         article=article,
         by=editor,

@@ -1,5 +1,6 @@
-"""Hero images: only real JPEG/PNG/WebP within size and pixel limits, metadata stripped,
-renditions made once at upload, old files removed, responsive markup on the pages."""
+"""Uploads to the media library: only real JPEG/PNG/WebP within size and pixel limits, metadata
+stripped, renditions made once at upload, files removed with the image, responsive markup on
+the pages that show it as a hero."""
 
 import io
 import struct
@@ -10,9 +11,11 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from news import services
 from news.models import Article
+from news.models import Image as LibraryImage
 from tests.factories import ArticleFactory
-from tests.helpers import article_post_data
+from tests.helpers import article_post_data, library_image
 
 pytestmark = pytest.mark.django_db
 
@@ -50,15 +53,19 @@ def upload(name, content, content_type="image/jpeg"):
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-def post_with_image(client, user, image, alt="Baotou skyline at dusk", article=None, **extra):
+def post_with_image(client, user, image, alt="Baotou skyline at dusk", **extra):
+    """Upload `image` through the media library's add form."""
     client.force_login(user)
-    data = article_post_data(article, hero_image=image, hero_alt=alt, **extra)
-    url = f"/admin/news/article/{article.pk}/change/" if article else "/admin/news/article/add/"
-    return client.post(url, data)
+    data = {"file": image, "title": extra.pop("title", "Skyline"), "alt_text": alt, **extra}
+    return client.post("/admin/news/image/add/", data)
 
 
 def form_errors(response) -> str:
     return str(response.context["adminform"].form.errors)
+
+
+def stored_files(image) -> list[str]:
+    return [image.file.name, *[item["name"] for item in image.renditions]]
 
 
 def test_real_jpeg_is_stored_without_metadata_with_renditions(client, writer):
@@ -66,28 +73,32 @@ def test_real_jpeg_is_stored_without_metadata_with_renditions(client, writer):
     assert b"SpyCam" in original
     response = post_with_image(client, writer, upload("skyline.jpg", original))
     assert response.status_code == 302
-    article = Article.objects.get()
-    with default_storage.open(article.hero_image.name) as stored:
+    image = LibraryImage.objects.get()
+    assert image.uploaded_by == writer and image.file.name.startswith("library/skyline")
+    with default_storage.open(image.file.name) as stored:
         data = stored.read()
     assert b"SpyCam" not in data
     reopened = Image.open(io.BytesIO(data))
     assert reopened.format == "JPEG" and not reopened.getexif()
-    assert (article.hero_width, article.hero_height) == (1700, 900)
-    made = {(item["width"], item["type"]) for item in article.hero_renditions}
+    assert (image.width, image.height) == (1700, 900)
+    made = {(item["width"], item["type"]) for item in image.renditions if not item.get("crop")}
     assert made == {(w, t) for w in (480, 960, 1600) for t in ("image/webp", "image/jpeg")}
-    for item in article.hero_renditions:
+    for item in image.renditions:
         with default_storage.open(item["name"]) as stored:
-            image = Image.open(stored)
-            assert image.width == item["width"] and image.height == item["height"]
-            assert image.format == {"image/webp": "WEBP", "image/jpeg": "JPEG"}[item["type"]]
+            opened = Image.open(stored)
+            assert opened.width == item["width"] and opened.height == item["height"]
+            assert opened.format == {"image/webp": "WEBP", "image/jpeg": "JPEG"}[item["type"]]
 
 
 def test_png_is_accepted_and_small_images_are_not_enlarged(client, writer):
     response = post_with_image(client, writer, upload("chart.png", png_bytes(), "image/png"))
     assert response.status_code == 302
-    article = Article.objects.get()
-    assert article.hero_image.name.endswith(".png")
-    assert sorted({item["width"] for item in article.hero_renditions}) == [480, 640]
+    image = LibraryImage.objects.get()
+    assert image.file.name.endswith(".png")
+    assert sorted({item["width"] for item in image.renditions if not item.get("crop")}) == [
+        480,
+        640,
+    ]
 
 
 def test_text_file_renamed_to_jpg_is_refused(client, writer):
@@ -95,7 +106,7 @@ def test_text_file_renamed_to_jpg_is_refused(client, writer):
     response = post_with_image(client, writer, fake)
     assert response.status_code == 200
     assert "image" in form_errors(response).lower()
-    assert not Article.objects.exists()
+    assert not LibraryImage.objects.exists()
 
 
 def test_gif_is_refused_even_though_pillow_reads_it(client, writer):
@@ -111,7 +122,7 @@ def test_oversized_file_is_refused(client, writer, settings):
     response = post_with_image(client, writer, upload("big.jpg", jpeg_bytes()))
     assert response.status_code == 200
     assert "the limit is" in form_errors(response)
-    assert not Article.objects.exists()
+    assert not LibraryImage.objects.exists()
 
 
 def test_decompression_bomb_is_refused_without_a_crash(client, writer):
@@ -120,7 +131,7 @@ def test_decompression_bomb_is_refused_without_a_crash(client, writer):
     response = post_with_image(client, writer, upload("bomb.png", bomb, "image/png"))
     assert response.status_code == 200
     assert "image" in form_errors(response).lower()
-    assert not Article.objects.exists()
+    assert not LibraryImage.objects.exists()
 
 
 def test_image_over_the_pixel_limit_is_refused(client, writer, settings):
@@ -133,61 +144,42 @@ def test_image_over_the_pixel_limit_is_refused(client, writer, settings):
 def test_alt_text_is_required_with_an_image(client, writer):
     response = post_with_image(client, writer, upload("a.jpg", jpeg_bytes((600, 400))), alt="")
     assert response.status_code == 200
-    assert "alt text is required" in form_errors(response)
+    assert "alt_text" in response.context["adminform"].form.errors
+    assert not LibraryImage.objects.exists()
 
 
-def stored_files(article) -> list[str]:
-    return [article.hero_image.name, *[item["name"] for item in article.hero_renditions]]
-
-
-def test_replacing_and_clearing_an_image_removes_old_files(
-    client, writer, django_capture_on_commit_callbacks
+def test_deleting_an_unused_image_removes_its_files(
+    client, editor, django_capture_on_commit_callbacks
 ):
-    post_with_image(client, writer, upload("first.jpg", jpeg_bytes((1000, 600))))
-    article = Article.objects.get()
-    first_files = stored_files(article)
-    assert all(default_storage.exists(name) for name in first_files)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = post_with_image(
-            client, writer, upload("second.png", png_bytes(), "image/png"), article=article
-        )
-    assert response.status_code == 302
-    article.refresh_from_db()
-    assert not any(default_storage.exists(name) for name in first_files)
-    second_files = stored_files(article)
-    assert all(default_storage.exists(name) for name in second_files)
-
-    data = article_post_data(article, **{"hero_image-clear": "on"})
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/admin/news/article/{article.pk}/change/", data)
-    assert response.status_code == 302
-    article.refresh_from_db()
-    assert not article.hero_image and article.hero_renditions == []
-    assert not any(default_storage.exists(name) for name in second_files)
-
-
-def test_deleting_an_article_removes_its_image_files(
-    client, writer, editor, django_capture_on_commit_callbacks
-):
-    post_with_image(client, writer, upload("first.jpg", jpeg_bytes((600, 400))))
-    article = Article.objects.get()
-    files = stored_files(article)
+    image = library_image(size=(600, 400))
+    files = stored_files(image)
+    assert all(default_storage.exists(name) for name in files)
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/admin/news/article/{article.pk}/delete/", {"post": "yes"})
+        response = client.post(f"/admin/news/image/{image.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not LibraryImage.objects.exists()
     assert not any(default_storage.exists(name) for name in files)
 
 
-def test_public_pages_serve_srcset_sizes_dimensions_and_lazy_cards(client, writer, editor):
-    from news import services
+def test_deleting_an_article_keeps_its_library_image(editor, django_capture_on_commit_callbacks):
+    image = library_image(size=(600, 400))
+    article = ArticleFactory(status=Article.Status.DRAFT, published_at=None, hero=image)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_article(article=article, by=editor)
+    assert all(default_storage.exists(name) for name in stored_files(image))
 
+
+def test_public_pages_serve_srcset_sizes_dimensions_and_lazy_cards(client, writer, editor):
     post_with_image(client, writer, upload("skyline.jpg", jpeg_bytes()))
+    image = LibraryImage.objects.get()
+    response = client.post("/admin/news/article/add/", article_post_data(hero=image.pk))
+    assert response.status_code == 302
     article = services.publish_article(article=Article.objects.get(), by=editor)
     client.logout()
     detail = client.get(article.get_absolute_url()).content.decode()
     assert (
-        '<source type="image/webp" srcset="/media/articles/renditions/skyline-480.webp 480w'
+        '<source type="image/webp" srcset="/media/library/renditions/skyline-480.webp 480w'
         in detail
     )
     assert 'sizes="(min-width: 60em) 50em, 100vw"' in detail
@@ -198,11 +190,9 @@ def test_public_pages_serve_srcset_sizes_dimensions_and_lazy_cards(client, write
     assert 'loading="lazy"' in listing and "skyline-480.jpg 480w" in listing
 
 
-def test_article_without_renditions_still_renders(client):
-    article = ArticleFactory()
-    # A hero stored before renditions were made (no file processing: a legacy row).
-    Article.objects.filter(pk=article.pk).update(
-        hero_image="articles/old.jpg", hero_alt="Old photo"
-    )
+def test_image_without_renditions_still_renders(client):
+    # A library row whose renditions were never made (a legacy row moved into the library).
+    image = LibraryImage.objects.create(title="Old", alt_text="Old photo", file="articles/old.jpg")
+    article = ArticleFactory(hero=image)
     html = client.get(article.get_absolute_url()).content.decode()
     assert '<img src="/media/articles/old.jpg"' in html and 'alt="Old photo"' in html

@@ -3,7 +3,9 @@
 import pytest
 from django.core.management import call_command
 
+from news.images import image_ids_in
 from news.models import Article, City, Designation, MetricValue, Programme
+from news.models import Image as LibraryImage
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +46,7 @@ def test_demo_covers_every_kind_and_keeps_editors_changes():
     call_command("load_demo")
     kinds = set(Article.objects.public().values_list("kind", flat=True))
     assert kinds == set(Article.Kind.values)
-    assert Article.objects.public().filter(hero_image="").count() < Article.objects.public().count()
+    assert Article.objects.public().filter(hero=None).count() < Article.objects.public().count()
     city = City.objects.get(slug="baotou")
     city.image_alt = "kept"
     city.save()
@@ -95,7 +97,18 @@ def test_demo_images_have_renditions_and_articles_have_a_first_revision():
     call_command("load_demo")
     call_command("load_demo")
     article = Article.objects.get(slug="baotou-innovation-driven-demonstration-city")
-    assert {item["width"] for item in article.hero_renditions} == {480, 960, 1600}
+    assert {item["width"] for item in article.hero.renditions if not item.get("crop")} == {
+        480,
+        960,
+        1600,
+    }
+    assert article.hero.share_crop is not None
+    # Loading twice finds the demo's library images again instead of uploading copies.
+    assert LibraryImage.objects.filter(title__startswith="Demo illustration").count() == (
+        Article.objects.exclude(hero=None).count() + 1  # and one image in the Baotou text
+    )
+    (shown,) = image_ids_in(article.body)
+    assert LibraryImage.objects.get(pk=shown).title.endswith("talent platform")
     assert article.revisions.count() == 1
 
 

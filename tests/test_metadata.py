@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from news.models import Article
+from news.models import Image as LibraryImage
 from tests.factories import ArticleFactory, CityFactory, ProgrammeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,10 +92,12 @@ def story(settings):
         tags=["innovation"],
     )
     # A hero stored before renditions were made: pages fall back to the original file.
-    Article.objects.filter(pk=article.pk).update(
-        hero_image=default_storage.save("articles/hero.gif", ContentFile(GIF)),
-        hero_alt="Baotou's skyline",
+    hero = LibraryImage.objects.create(
+        title="Skyline",
+        alt_text="Baotou's skyline",
+        file=default_storage.save("articles/hero.gif", ContentFile(GIF)),
     )
+    Article.objects.filter(pk=article.pk).update(hero=hero)
     article.refresh_from_db()
     return article
 
@@ -269,17 +271,19 @@ def test_city_page_lists_its_news_and_announcements_newest_first(client, story):
     assert 'href="/news/?city=baotou&amp;kind=announcement"' in html
 
 
-def test_link_previews_use_the_largest_jpeg_rendition(client, story, editor):
+def test_link_previews_use_the_share_crop_around_the_focal_point(client, story, editor):
     from news import services
-    from tests.test_images import jpeg_bytes
+    from tests.helpers import library_image
 
-    story.hero_image = SimpleUploadedFile("hero.jpg", jpeg_bytes(size=(2000, 1000)), "image/jpeg")
+    story.hero = library_image(size=(2000, 1000), name="hero.jpg", focal_x=0.9, focal_y=0.5)
     services.edit_article(
         article=story, by=editor, opened_version=story.version, change_kind="minor"
     )
     parser = head(client, story.get_absolute_url())
     assert re.fullmatch(
-        r"http://testserver/media/articles/renditions/hero.*-1600\.jpg", parser.meta["og:image"]
+        r"http://testserver/media/library/renditions/hero.*-share\.jpg", parser.meta["og:image"]
     )
+    crop = story.hero.share_crop
+    assert (crop["width"], crop["height"]) == (1200, 630)
     news = next(item for item in parser.json_ld if item["@type"] == "NewsArticle")
     assert news["image"] == [parser.meta["og:image"]]

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from news.models import City
+from news.models import Image as LibraryImage
 from tests.factories import ArticleFactory, CityFactory, MetricValueFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,10 +45,9 @@ def test_article_body_is_sanitised_on_save():
     assert article.body == '<h2>Hi</h2><a rel="noopener noreferrer">x</a>'
 
 
-def test_article_with_image_needs_alt_text():
-    article = ArticleFactory.build(hero_image="articles/x.jpg", hero_alt="")
-    with pytest.raises(ValidationError, match="alt text"):
-        article.clean()
+def test_image_focal_point_needs_both_coordinates():
+    with pytest.raises(ValidationError, match="both across and down"):
+        LibraryImage(title="x", alt_text="x", focal_x=0.3).clean()
 
 
 def test_figure_needs_a_source():

@@ -25,10 +25,12 @@ from django.db import connection
 from PIL import Image
 
 from news import services
-from news.models import Article, BodyImage, City
+from news.models import Article, City
+from news.models import Image as LibraryImage
 from news.sanitise import sanitise_html
 from tests import services as running
-from tests.factories import UserFactory
+from tests.factories import ArticleFactory, UserFactory
+from tests.helpers import article_post_data
 from tests.test_city_images import city_form
 from tests.test_images import jpeg_bytes, png_bytes, post_with_image, stored_files, upload
 
@@ -152,29 +154,37 @@ def srcset_urls(html: str) -> list[str]:
 # --- media ------------------------------------------------------------------------------------
 
 
-def test_hero_upload_stores_the_cleaned_original_and_every_rendition_in_the_bucket(
+def publish_with_hero(client, writer, editor, image):
+    """An article with `image` as its hero, written in the admin and published."""
+    client.force_login(writer)
+    response = client.post("/admin/news/article/add/", article_post_data(hero=image.pk))
+    assert response.status_code == 302
+    return services.publish_article(article=Article.objects.get(), by=editor)
+
+
+def test_a_library_upload_stores_the_cleaned_original_and_every_rendition_in_the_bucket(
     client, writer, editor, bucket
 ):
     response = post_with_image(client, writer, upload("skyline.jpg", jpeg_bytes()))
     assert response.status_code == 302
-    article = Article.objects.get()
-    assert bucket.object_keys() == {f"media/{name}" for name in stored_files(article)}
-    assert len(article.hero_renditions) == 6
-    original = bucket.read("media/articles/skyline.jpg")
+    image = LibraryImage.objects.get()
+    assert bucket.object_keys() == {f"media/{name}" for name in stored_files(image)}
+    assert len(image.renditions) == 6 + 1  # three widths, WebP and JPEG, and the share crop
+    original = bucket.read("media/library/skyline.jpg")
     assert b"SpyCam" not in original
     assert Image.open(io.BytesIO(original)).size == (1700, 900)
-    for item in article.hero_renditions:
-        image = Image.open(io.BytesIO(bucket.read(f"media/{item['name']}")))
-        assert (image.width, image.height) == (item["width"], item["height"])
+    for item in image.renditions:
+        stored = Image.open(io.BytesIO(bucket.read(f"media/{item['name']}")))
+        assert (stored.width, stored.height) == (item["width"], item["height"])
 
-    article = services.publish_article(article=article, by=editor)
+    article = publish_with_hero(client, writer, editor, image)
     client.logout()
     html = client.get(article.get_absolute_url()).content.decode()
     assert (
-        f'<source type="image/webp" srcset="{bucket.public_base}articles/renditions/'
+        f'<source type="image/webp" srcset="{bucket.public_base}library/renditions/'
         "skyline-480.webp 480w" in html
     )
-    assert f'src="{bucket.public_base}articles/renditions/skyline-960.jpg"' in html
+    assert f'src="{bucket.public_base}library/renditions/skyline-960.jpg"' in html
     assert '"/media/' not in html
     urls = srcset_urls(html)
     assert len(urls) == 6
@@ -184,79 +194,56 @@ def test_hero_upload_stores_the_cleaned_original_and_every_rendition_in_the_buck
         assert content_type == ("image/webp" if url.endswith(".webp") else "image/jpeg")
         assert body
     # The original is public too (it is media), but pages link the renditions.
-    assert anonymous_status(f"{bucket.public_base}articles/skyline.jpg") == 200
+    assert anonymous_status(f"{bucket.public_base}library/skyline.jpg") == 200
 
 
-def test_a_new_upload_never_overwrites_another_articles_file(client, writer, bucket):
+def test_a_new_upload_never_overwrites_another_images_file(client, writer, bucket):
     post_with_image(client, writer, upload("skyline.jpg", jpeg_bytes((1000, 600))))
-    first = Article.objects.get()
-    first_original = bucket.read(f"media/{first.hero_image.name}")
-    post_with_image(client, writer, upload("skyline.jpg", jpeg_bytes((800, 500))),
-                    title="Hefei too", slug="hefei-too")  # fmt: skip
-    second = Article.objects.exclude(pk=first.pk).get()
-    assert second.hero_image.name != first.hero_image.name
+    first = LibraryImage.objects.get()
+    first_original = bucket.read(f"media/{first.file.name}")
+    post_with_image(client, writer, upload("skyline.jpg", jpeg_bytes((800, 500))))
+    second = LibraryImage.objects.exclude(pk=first.pk).get()
+    assert second.file.name != first.file.name
     assert not set(stored_files(first)) & set(stored_files(second))
-    assert bucket.read(f"media/{first.hero_image.name}") == first_original
+    assert bucket.read(f"media/{first.file.name}") == first_original
     assert bucket.object_keys() == {
         f"media/{name}" for name in stored_files(first) + stored_files(second)
     }
 
 
-def test_replacing_the_hero_deletes_the_old_original_and_renditions_from_the_bucket(
-    client, writer, bucket, django_capture_on_commit_callbacks
-):
-    post_with_image(client, writer, upload("first.jpg", jpeg_bytes((1000, 600))))
-    article = Article.objects.get()
-    first = {f"media/{name}" for name in stored_files(article)}
-    assert bucket.object_keys() == first
-    with django_capture_on_commit_callbacks(execute=True):
-        response = post_with_image(
-            client, writer, upload("second.png", png_bytes(), "image/png"), article=article
-        )
-    assert response.status_code == 302
-    article.refresh_from_db()
-    assert bucket.object_keys() == {f"media/{name}" for name in stored_files(article)}
-    assert not bucket.object_keys() & first
-
-
-def test_images_for_the_text_are_served_from_the_bucket_and_deleted_with_their_files(
+def test_deleting_an_unused_image_deletes_its_files_from_the_bucket_and_a_used_one_stays(
     client, writer, editor, bucket, django_capture_on_commit_callbacks
 ):
-    from tests.helpers import article_post_data
-    from tests.test_body_images import inline, post_article
+    post_with_image(client, writer, upload("first.jpg", jpeg_bytes((1000, 600))))
+    post_with_image(client, writer, upload("second.png", png_bytes(), "image/png"))
+    used, unused = LibraryImage.objects.order_by("pk")
+    ArticleFactory(hero=used)
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            client.post(f"/admin/news/image/{used.pk}/delete/", {"post": "yes"}).status_code == 409
+        )
+        response = client.post(f"/admin/news/image/{unused.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert bucket.object_keys() == {f"media/{name}" for name in stored_files(used)}
 
-    image = upload("forum.jpg", jpeg_bytes((1200, 600)))
-    assert post_article(client, writer, **inline(image=image, alt_text="Forum")).status_code == 302
-    body_image = BodyImage.objects.get()
-    files = {f"media/{body_image.image.name}"}
-    files |= {f"media/{item['name']}" for item in body_image.renditions}
-    assert bucket.object_keys() == files
-    # The editor inserts the image by the address the admin shows: the bucket's.
-    url = body_image.image.url
-    assert url == f"{bucket.public_base}articles/body/forum.jpg"
-    assert sanitise_html(f'<p>x</p><img src="{url}" alt="">') == f'<p>x</p><img src="{url}" alt="">'
-    article = body_image.article
+
+def test_library_images_in_the_text_are_served_from_the_bucket(client, writer, editor, bucket):
+    post_with_image(client, writer, upload("forum.jpg", jpeg_bytes((1200, 600))), alt="Forum")
+    image = LibraryImage.objects.get()
+    # The editor's Image button inserts the bucket's address and the library's id.
+    url = default_storage.url(image.rendition(kind="image/jpeg")["name"])
+    assert url == f"{bucket.public_base}library/renditions/forum-960.jpg"
+    tag = f'<img src="{url}" alt="Forum" data-image-id="{image.pk}">'
+    assert sanitise_html(f"<p>x</p>{tag}") == f"<p>x</p>{tag}"
     response = client.post(
-        f"/admin/news/article/{article.pk}/change/",
-        article_post_data(article, body=f'<p>The forum.</p><img src="{url}" alt="">'),
+        "/admin/news/article/add/", article_post_data(body=f"<p>The forum.</p>{tag}")
     )
     assert response.status_code == 302
     article = services.publish_article(article=Article.objects.get(), by=editor)
     html = client.get(article.get_absolute_url()).content.decode()
-    assert f'<img src="{url}" alt="Forum" width="1200" height="600"' in html
-    assert f"{bucket.public_base}articles/body/renditions/forum-480.jpg 480w" in html
-
-    data = {
-        "body_images-TOTAL_FORMS": "1", "body_images-INITIAL_FORMS": "1",
-        "body_images-0-id": body_image.pk, "body_images-0-article": article.pk,
-        "body_images-0-alt_text": "Forum", "body_images-0-DELETE": "on",
-        "change_kind": "minor",
-    }  # fmt: skip
-    with django_capture_on_commit_callbacks(execute=True):
-        response = post_article(client, editor, Article.objects.get(), **data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    assert not BodyImage.objects.exists()
-    assert bucket.object_keys() == set()
+    assert f'src="{url}"' in html and 'alt="Forum" width="960" height="480"' in html
+    assert f"{bucket.public_base}library/renditions/forum-480.webp 480w" in html
 
 
 def test_city_image_and_renditions_live_in_the_bucket_and_go_with_the_city(
@@ -281,23 +268,24 @@ def test_a_custom_domain_serves_media_urls_while_files_stay_in_the_bucket(
         settings, monkeypatch, s3_endpoint, AWS_S3_CUSTOM_DOMAIN="media.news.example"
     )
     post_with_image(client, writer, upload("skyline.jpg", jpeg_bytes()))
-    article = services.publish_article(article=Article.objects.get(), by=editor)
-    assert "media/articles/skyline.jpg" in bucket.object_keys()
+    article = publish_with_hero(client, writer, editor, LibraryImage.objects.get())
+    assert "media/library/skyline.jpg" in bucket.object_keys()
     html = client.get(article.get_absolute_url()).content.decode()
     urls = srcset_urls(html)
     assert urls and all(
-        url.startswith("https://media.news.example/media/articles/renditions/") for url in urls
+        url.startswith("https://media.news.example/media/library/renditions/") for url in urls
     )
-    og_image = "https://media.news.example/media/articles/renditions/skyline-1600.jpg"
+    og_image = "https://media.news.example/media/library/renditions/skyline-share.jpg"
     assert f'<meta property="og:image" content="{og_image}">' in html
 
 
 def test_demo_images_go_to_the_bucket(client, bucket):
     call_command("load_demo", stdout=io.StringIO())
-    heroes = Article.objects.exclude(hero_image="")
+    heroes = LibraryImage.objects.filter(hero_of__isnull=False).distinct()
     assert heroes.exists()
     keys = bucket.object_keys()
-    assert keys == {f"media/{name}" for article in heroes for name in stored_files(article)}
+    assert keys == {f"media/{name}" for image in LibraryImage.objects.all()
+                    for name in stored_files(image)}  # fmt: skip
     html = client.get("/news/").content.decode()
     assert srcset_urls(html) and all(
         url.startswith(bucket.public_base) for url in srcset_urls(html)
@@ -314,10 +302,10 @@ def test_a_second_benchmark_seed_leaves_one_image_pool_in_the_bucket(bucket):
     assert len([key for key in first_pool if "/renditions/" not in key]) == bench_data.IMAGE_POOL
     call_command("seed_bench", **options)
     assert bucket.object_keys(pool_prefix) == first_pool
-    for article in Article.objects.filter(slug__startswith=bench_data.PREFIX).exclude(
-        hero_image=""
-    )[:20]:
-        assert f"media/{article.hero_image.name}" in first_pool
+    for article in Article.objects.filter(slug__startswith=bench_data.PREFIX).exclude(hero=None)[
+        :20
+    ]:
+        assert f"media/{article.hero.file.name}" in first_pool
 
 
 # --- pending CSV imports ----------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from news import services
 from news.models import Article, City, MetricValue
+from news.models import Image as LibraryImage
 from tests.factories import (
     ArticleFactory,
     CityFactory,
@@ -20,7 +21,7 @@ from tests.factories import (
     MetricValueFactory,
     UserFactory,
 )
-from tests.helpers import MANAGEMENT_FORM, article_post_data
+from tests.helpers import MANAGEMENT_FORM, article_post_data, library_image
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +56,13 @@ MATRIX = {
     "resolve_comment_others": {"editor"},
     "reopen_comment_others": {"editor"},
     "read_comments_others": {"writer", "editor", "records_admin"},
+    # The media library (news.roles: may_upload_images, may_edit_image, may_delete_images):
+    # writers and editors upload and use images; writers change the words of their own.
+    "upload_image": {"writer", "editor"},
+    "choose_hero": {"writer", "editor"},
+    "edit_own_image": {"writer", "editor"},
+    "edit_others_image": {"editor"},
+    "delete_image": {"editor"},
 }
 #: What an allowed action answers, where it is not a redirect.
 ALLOWED_STATUS = {
@@ -274,6 +282,43 @@ def do_read_comments_others(client, user):
     )
 
 
+def do_upload_image(client, user):
+    from tests.test_images import jpeg_bytes
+
+    photo = SimpleUploadedFile("matrix.jpg", jpeg_bytes(size=(600, 400)), "image/jpeg")
+    data = {"file": photo, "title": "Matrix photo", "alt_text": "A photo"}
+    response = client.post("/admin/news/image/add/", data)
+    return response, LibraryImage.objects.filter(title="Matrix photo", uploaded_by=user).exists()
+
+
+def do_choose_hero(client, user):
+    image = library_image(owner=UserFactory(username="someone-else"))
+    response = client.post(
+        "/admin/news/article/add/", article_post_data(title="With a hero", hero=image.pk)
+    )
+    return response, Article.objects.filter(title="With a hero", hero=image).exists()
+
+
+def edit_image_words(client, image):
+    data = {"title": "Renamed in the matrix", "alt_text": "New words"}
+    response = client.post(f"/admin/news/image/{image.pk}/change/", data)
+    return response, LibraryImage.objects.get(pk=image.pk).title == "Renamed in the matrix"
+
+
+def do_edit_own_image(client, user):
+    return edit_image_words(client, library_image(owner=user))
+
+
+def do_edit_others_image(client, user):
+    return edit_image_words(client, library_image(owner=UserFactory(username="someone-else")))
+
+
+def do_delete_image(client, user):
+    image = library_image(owner=user)
+    response = client.post(f"/admin/news/image/{image.pk}/delete/", {"post": "yes"})
+    return response, not LibraryImage.objects.filter(pk=image.pk).exists()
+
+
 ACTIONS = {name: globals()[f"do_{name}"] for name in MATRIX}
 
 
@@ -427,12 +472,12 @@ def test_admin_article_list_runs_a_fixed_number_of_queries(
     from django.utils import timezone
 
     now = timezone.now()
+    hero = LibraryImage.objects.create(
+        title="x", alt_text="x", file="x.jpg",
+        renditions=[{"width": 480, "height": 270, "type": "image/jpeg", "name": "x.jpg"}],
+    )  # fmt: skip
     for index in range(120):  # more than one admin page (100 rows)
-        ArticleFactory(
-            author=editor,
-            published_at=now + timedelta(days=index - 60),
-            hero_renditions=[{"width": 480, "height": 270, "type": "image/jpeg", "name": "x.jpg"}],
-        )
+        ArticleFactory(author=editor, published_at=now + timedelta(days=index - 60), hero=hero)
     client.force_login(editor)
     with django_assert_max_num_queries(ADMIN_ARTICLE_LIST_MAX_QUERIES):
         response = client.get("/admin/news/article/")

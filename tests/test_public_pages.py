@@ -30,7 +30,6 @@ def baotou_story():
         published_at=datetime(2023, 7, 4, 9, tzinfo=SHANGHAI),
         updated_on=date(2023, 7, 4),
         body="<p>Baotou brought <strong>2,333 experts</strong> onto the platform.</p>",
-        hero_caption="Baotou at night",
         cities=[city],
         programmes=[programme],
         tags=["innovation"],

@@ -39,11 +39,14 @@ def archive_digest() -> str:
             article.kind,
             article.status,
             article.published_at.isoformat() if article.published_at else None,
-            article.hero_image.name,
+            article.hero.file.name if article.hero else None,
             sorted(city.slug for city in article.cities.all()),
             sorted(tag.name for tag in article.tags.all()),
         ]
-        for article in bench_articles().order_by("slug").prefetch_related("cities", "tags")
+        for article in bench_articles()
+        .order_by("slug")
+        .select_related("hero")
+        .prefetch_related("cities", "tags")
     ]
     designations = sorted(
         [

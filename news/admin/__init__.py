@@ -1,7 +1,7 @@
 """The editors' interface, one module per part of the newsroom; every change through a service.
 
 articles: the edit screen (its form in article_form); workflow: status buttons, revisions and bulk steps; register: cities,
-programmes, designations; figures: metrics, values and figure suggestions; record_history: a
+programmes, designations; media: the media library and its picker; figures: metrics, values and figure suggestions; record_history: a
 record's history and "put back as it was"; csv_screens: import with preview and export, and the
 list of past imports; dashboard_records: the records admins' start-page panels; records: saves
 through services, and the tag admin; mail: the outbox, read only, for superusers; busy: a save
@@ -15,4 +15,4 @@ article_filters (the article list's filters the panels link to), preferences and
 person's admin language and e-mail choice).
 """
 
-from . import articles, figures, mail, records, register  # noqa: F401  (each registers its admins)
+from . import articles, figures, mail, media, records, register  # noqa: F401  (each registers its admins)

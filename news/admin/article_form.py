@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 from taggit.models import Tag
 
-from news import images, services
+from news import services
 from news.models import Article
+
+from .media import hero_image_field
 
 #: What the rich-text editor offers; the model's sanitiser (news/sanitise.py) decides what is kept.
 BODY_EDITOR_EXTENSIONS = {
@@ -31,8 +33,9 @@ BODY_EDITOR_EXTENSIONS = {
     "TableCell": True,
     "HardBreak": True,
     "HorizontalRule": True,
-    # Only images uploaded under "Images for the text" survive the sanitiser (news/sanitise.py).
-    "Image": True,
+    # The Image button: images from the media library (static/js/article-editor.js, registered
+    # in settings' DJANGO_PROSE_EDITOR_EXTENSIONS); only they survive the sanitiser.
+    "LibraryImage": True,
 }
 
 
@@ -61,6 +64,7 @@ class ArticleAdminForm(forms.ModelForm):
         widget=widgets.AdminTextareaWidget,
         help_text=_("The article text. Scripts, styles and unsafe links are removed on save."),
     )
+    hero = hero_image_field()
     opened_version = forms.IntegerField(
         label=_("Opened version"), required=False, widget=forms.HiddenInput
     )
@@ -90,7 +94,7 @@ class ArticleAdminForm(forms.ModelForm):
         fields = [
             "title", "slug", "kind", "summary", "body", "published_at", "updated_on",
             "expires_at", "is_featured", "author", "byline", "source_name", "source_url",
-            "hero_image", "hero_alt", "hero_caption", "hero_credit", "cities", "programmes",
+            "hero", "cities", "programmes",
             "seo_title", "seo_description",
         ]  # fmt: skip
 
@@ -121,12 +125,6 @@ class ArticleAdminForm(forms.ModelForm):
             # (after comparing and merging) goes through.
             self.data = self.data.copy()
             self.data[self.add_prefix("opened_version")] = str(refusal.current_version)
-
-    def clean_hero_image(self):
-        image = self.cleaned_data.get("hero_image")
-        if image and image is not self.initial.get("hero_image") and hasattr(image, "content_type"):
-            return images.clean_upload(image)
-        return image
 
     def clean_new_tags(self):
         names = [name.strip() for name in self.cleaned_data["new_tags"].split(",") if name.strip()]

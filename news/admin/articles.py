@@ -5,7 +5,6 @@ to services.create_article or services.edit_article, and a NewsroomError from th
 back as a form error with everything typed kept (see `changeform_view`).
 """
 
-from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import construct_change_message
 from django.utils import timezone
@@ -14,8 +13,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from js_asset import Media
 
-from news import images, services
-from news.models import Article, BodyImage
+from news import services
+from news.models import Article
 from news.phrases import in_language
 
 from .article_filters import DeskFilter, WrittenByFilter
@@ -23,56 +22,10 @@ from .article_form import ArticleAdminForm
 from .busy import BusyDatabaseAdminMixin
 from .drafts import DraftCopyAdminMixin
 from .figures import FiguresAwaitingFilter, FigureSuggestionsAdminMixin, MetricValueInline
+from .media import ArticleMediaAdminMixin
 from .preview import ArticlePreviewAdminMixin
 from .review import ReviewCommentsAdminMixin
 from .workflow import ArticleWorkflowAdminMixin
-
-
-class BodyImageForm(forms.ModelForm):
-    class Meta:
-        model = BodyImage
-        fields = ["image", "alt_text"]
-
-    def clean_image(self):
-        image = self.cleaned_data.get("image")
-        if image and hasattr(image, "content_type"):  # a new upload, not the stored file
-            return images.clean_upload(image)
-        return image
-
-
-class BodyImageInline(admin.TabularInline):
-    """Images for the article text: checked like the hero, renditions made once at upload."""
-
-    model = BodyImage
-    form = BodyImageForm
-    extra = 0
-    fields = ["image", "alt_text", "address"]
-    readonly_fields = ["address"]
-
-    @admin.display(description=_("address to insert in the text"))
-    def address(self, body_image):
-        if body_image.pk and body_image.image:
-            return body_image.image.url
-        return gettext("Shown after saving")
-
-    # Whoever may edit the article may manage its images.
-    def _may_edit_article(self, request, obj):
-        article_admin = self.admin_site._registry[Article]
-        if obj is None:
-            return article_admin.has_add_permission(request)
-        return article_admin.has_change_permission(request, obj)
-
-    def has_view_permission(self, request, obj=None):
-        return self.admin_site._registry[Article].has_view_permission(request, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return self._may_edit_article(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._may_edit_article(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._may_edit_article(request, obj)
 
 
 class ArticleFiguresInline(MetricValueInline):
@@ -116,6 +69,7 @@ FORM_ONLY = {"opened_version", "new_tags", "change_kind", "change_note"}
 
 @admin.register(Article)
 class ArticleAdmin(
+    ArticleMediaAdminMixin,
     BusyDatabaseAdminMixin,
     FigureSuggestionsAdminMixin,
     ReviewCommentsAdminMixin,
@@ -144,7 +98,7 @@ class ArticleAdmin(
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["cities", "programmes", "author"]
-    inlines = [BodyImageInline, ArticleFiguresInline]
+    inlines = [ArticleFiguresInline]
     actions = ["submit_selected", "publish_selected", "unpublish_selected", "archive_selected"]
     #: Fields only people who may publish can set.
     EDITOR_FIELDS = ["published_at", "updated_on", "expires_at", "is_featured", "author"]
@@ -161,7 +115,7 @@ class ArticleAdmin(
             (_("What it is about"), {"fields": ["cities", "programmes", "tags", "new_tags"]}),
             (
                 _("Hero image"),
-                {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]},
+                {"fields": ["hero"]},
             ),
             (
                 _("Publishing"),
@@ -282,14 +236,9 @@ class ArticleAdmin(
         """Nothing here: inline rows are handed to the article service in save_related."""
 
     def save_related(self, request, form, formsets, change):
-        arguments = {
-            **form.service_arguments(),
-            "body_images": [],
-            "figures": [],
-        }
+        arguments = {**form.service_arguments(), "figures": []}
         for formset in formsets:
-            key = "body_images" if formset.model is BodyImage else "figures"
-            arguments[key] = row_changes(formset)
+            arguments["figures"] = row_changes(formset)
         try:
             if change:
                 services.edit_article(

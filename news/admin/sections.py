@@ -23,6 +23,7 @@ class Section:
 SECTIONS = [
     Section("newsroom", _("Newsroom"), [
         ("news", "article", _("Articles")),
+        ("news", "image", _("Media library")),
         ("taggit", "tag", _("Tags")),
     ]),
     Section("register", _("Register"), [

@@ -6,12 +6,13 @@ writer's autosaved copy of an edit form (drafts).
 Each model's queryset sits beside it and holds the read rules (public(), with_listing_data() …).
 """
 
-from .articles import Article, ArticleQuerySet, ArticleRedirect, BodyImage
+from .articles import Article, ArticleQuerySet, ArticleRedirect
 from .changes import CsvImport
 from .drafts import DraftCopy
 from .figures import Metric, MetricValue, ReviewedFigure
 from .history import ArticleEvent, ArticleRevision, ChangeNote
 from .mail import OutgoingMail
+from .media import Image, ImageQuerySet, MediaTag, TaggedImage
 from .people import StaffProfile
 from .publication import PublicationState
 from .register import City, Designation, Programme, division_code_validator, unique_slug
@@ -24,12 +25,14 @@ __all__ = [
     "ArticleQuerySet",
     "ArticleRedirect",
     "ArticleRevision",
-    "BodyImage",
     "ChangeNote",
     "City",
     "CsvImport",
     "DraftCopy",
     "Designation",
+    "Image",
+    "ImageQuerySet",
+    "MediaTag",
     "Metric",
     "MetricValue",
     "OutgoingMail",
@@ -38,6 +41,7 @@ __all__ = [
     "ReviewedFigure",
     "PublicationState",
     "StaffProfile",
+    "TaggedImage",
     "division_code_validator",
     "unique_slug",
 ]

@@ -1,4 +1,4 @@
-"""Articles: the stories, their images for the text and the addresses they used to have."""
+"""Articles: the stories and the addresses they used to have."""
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -88,32 +88,17 @@ class Article(models.Model):
         help_text=_("Where the story comes from, e.g. Baotou Daily."),
     )
     source_url = models.URLField(_("source URL"), blank=True)
-    hero_image = models.ImageField(
-        _("hero image"),
-        upload_to="articles/",
+    hero = models.ForeignKey(
+        "news.Image",
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        help_text=_("A JPEG, PNG or WebP photo. Location and camera data are removed on upload."),
-    )
-    hero_width = models.PositiveIntegerField(_("hero width"), null=True, blank=True, editable=False)
-    hero_height = models.PositiveIntegerField(
-        _("hero height"), null=True, blank=True, editable=False
-    )
-    hero_renditions = models.JSONField(
-        _("hero renditions"),
-        default=list,
-        blank=True,
-        editable=False,
-        help_text=_("Resized copies made once at upload: width, height, format and file name."),
-    )
-    hero_alt = models.CharField(
-        _("hero image alt text"),
-        max_length=250,
-        blank=True,
-        help_text=_("What the image shows, for people who cannot see it. Required with an image."),
-    )
-    hero_caption = models.CharField(_("hero caption"), max_length=300, blank=True)
-    hero_credit = models.CharField(
-        _("hero credit"), max_length=200, blank=True, help_text=_("e.g. Photo: Xinhua.")
+        related_name="hero_of",
+        verbose_name=_("hero image"),
+        help_text=_(
+            "The picture at the top of the article, from the media library; its alt text, "
+            "caption and credit are the library's."
+        ),
     )
     cities = models.ManyToManyField(
         City, blank=True, related_name="articles", verbose_name=_("cities")
@@ -225,8 +210,6 @@ class Article(models.Model):
         from django.core.exceptions import ValidationError
 
         errors = {}
-        if self.hero_image and not self.hero_alt.strip():
-            errors["hero_alt"] = _("Describe the image: alt text is required when an image is set.")
         if self.status == self.Status.PUBLISHED and not self.published_at:
             errors["published_at"] = _("A published article needs a publish time.")
         if errors:
@@ -286,37 +269,3 @@ class ArticleRedirect(models.Model):
 
     def __str__(self) -> str:
         return self.old_path
-
-
-class BodyImage(models.Model):
-    """An image for use inside an article's text: uploaded and checked like the hero image,
-    with renditions made once; editors insert it in the editor by its address."""
-
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="body_images", verbose_name=_("article")
-    )
-    image = models.ImageField(
-        _("image"),
-        upload_to="articles/body/",
-        help_text=_(
-            "JPEG, PNG or WebP. After saving, insert it in the text with the Image button "
-            "and the address shown here."
-        ),
-    )
-    alt_text = models.CharField(
-        _("alt text"),
-        max_length=250,
-        help_text=_("What the image shows, for people who cannot see it."),
-    )
-    width = models.PositiveIntegerField(_("width"), null=True, blank=True, editable=False)
-    height = models.PositiveIntegerField(_("height"), null=True, blank=True, editable=False)
-    renditions = models.JSONField(_("renditions"), default=list, blank=True, editable=False)
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
-
-    class Meta:
-        verbose_name = _("image for the text")
-        verbose_name_plural = _("images for the text")
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.alt_text

@@ -1,9 +1,10 @@
 """Writing articles: create, edit, restore and delete, each one straight path.
 
 An edit reads top to bottom: lock the stored row, refuse a stale form, check the change is
-allowed, store the next version, save cities, programmes and tags, process the hero image and
-the images for the text, record the change note and the old address, refresh the search
-vector once, after everything it indexes is saved, and drop the writer's autosaved copy. The admin only collects input and turns a
+allowed, store the next version, save cities, programmes, tags and figures, record the change
+note and the old address, refresh the search vector once, after everything it indexes is saved,
+and drop the writer's autosaved copy. Images are the media library's (services.media): an
+article only points at them. The admin only collects input and turns a
 NewsroomError into a form error; the demo loader and the tests call the same functions.
 """
 
@@ -13,13 +14,12 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from news import images, phrases
+from news import phrases
 from news.caching import content_changed
 from news.models import (
     Article,
     ArticleEvent,
     ArticleRedirect,
-    BodyImage,
     ChangeNote,
     Designation,
     MetricValue,
@@ -45,7 +45,7 @@ SOURCED = (MetricValue, Designation)
 
 @dataclass(frozen=True)
 class RowChange:
-    """One row of a list edited together with the article (an image for the text, a figure):
+    """One row of a list edited together with the article (a figure):
     new (`existing` is None), changed (`values` to set), or to be deleted."""
 
     existing: models.Model | None = None
@@ -68,7 +68,6 @@ def create_article(
     cities=None,
     programmes=None,
     tags=None,
-    body_images: list[RowChange] = (),
     figures: list[RowChange] = (),
 ) -> Article:
     """Store a new article (an unsaved instance), its first revision and "created" event."""
@@ -77,18 +76,7 @@ def create_article(
     save_version(
         article, previous_version=0, by=by, action=Action.CREATED, comment=phrases.CREATED()
     )
-    # Renditions given with the image (an imported row) are kept as they are.
-    given = (article.hero_image.name, article.hero_renditions) if article.hero_renditions else None
-    _save_parts(
-        article,
-        by=by,
-        previous_hero=given or ("", []),
-        cities=cities,
-        programmes=programmes,
-        tags=tags,
-        body_images=body_images,
-        figures=figures,
-    )
+    _save_parts(article, by=by, cities=cities, programmes=programmes, tags=tags, figures=figures)
     _index(article)
     return article
 
@@ -104,7 +92,6 @@ def edit_article(
     cities=None,
     programmes=None,
     tags=None,
-    body_images: list[RowChange] = (),
     figures: list[RowChange] = (),
 ) -> Article:
     """Store an editor's changes to `article` (the instance with the form's values applied).
@@ -120,7 +107,7 @@ def edit_article(
     if not can_edit(by, stored):
         raise WorkflowError(gettext("You do not have permission to change this article."))
     article.body = sanitise_html(article.body)
-    changed = _has_changed(stored, article, cities, programmes, tags, [*body_images, *figures])
+    changed = _has_changed(stored, article, cities, programmes, tags, figures)
     is_major = _check_change_kind(stored, changed, change_kind, change_note)
 
     comment = phrases.EDITED()
@@ -141,16 +128,7 @@ def edit_article(
         comment=comment,
     )
 
-    _save_parts(
-        article,
-        by=by,
-        previous_hero=(stored.hero_image.name, stored.hero_renditions),
-        cities=cities,
-        programmes=programmes,
-        tags=tags,
-        body_images=body_images,
-        figures=figures,
-    )
+    _save_parts(article, by=by, cities=cities, programmes=programmes, tags=tags, figures=figures)
     if is_major:
         ChangeNote.objects.create(
             article=article, changed_at=article.last_major_update_at, note=change_note.strip(),
@@ -188,11 +166,9 @@ def restore_revision(*, article: Article, revision, by) -> Article:
 
 @transaction.atomic
 def delete_article(*, article: Article, by) -> None:
-    """Delete an article with its images; the files go once the deletion is committed."""
+    """Delete an article; its images stay in the media library for other articles."""
     if not (by.has_perm("news.delete_article") and may_publish(by)):
         raise WorkflowError(gettext("You do not have permission to delete articles."))
-    files = [(article.hero_image.name, article.hero_renditions)]
-    files += [(item.image.name, item.renditions) for item in article.body_images.all()]
     # The figures and designations it sourced lose their source: that is on their history.
     sourced = {model: list(model.objects.filter(source_article=article)) for model in SOURCED}
     article.delete()
@@ -207,7 +183,6 @@ def delete_article(*, article: Article, by) -> None:
             record.source_article = None
         bulk_history(records, model=model, by=by, reason=reason, changed=True)
     content_changed()
-    transaction.on_commit(lambda: [images.delete_files(*pair) for pair in files])
 
 
 # --- the steps of an edit --------------------------------------------------------------------
@@ -266,15 +241,9 @@ def _check_change_kind(stored: Article, changed: bool, change_kind: str, note: s
     return change_kind == "major"
 
 
-def _save_parts(
-    article: Article, *, by, previous_hero, cities, programmes, tags, body_images, figures
-) -> None:
+def _save_parts(article: Article, *, by, cities, programmes, tags, figures) -> None:
     """Everything saved beside the article's own row, in the order create and edit share."""
     _save_related(article, cities=cities, programmes=programmes, tags=tags)
-    _process_hero_image(
-        article, previous_name=previous_hero[0], previous_renditions=previous_hero[1]
-    )
-    _save_body_images(article, body_images)
     save_article_figures(article=article, changes=figures, by=by)
 
 
@@ -285,52 +254,6 @@ def _save_related(article: Article, *, cities, programmes, tags) -> None:
         article.programmes.set(programmes)
     if tags is not None:
         article.tags.set(list(tags))
-
-
-def _process_hero_image(article: Article, *, previous_name: str, previous_renditions) -> None:
-    """A new or removed hero: make the new one's renditions once; drop the old files when the
-    transaction commits, so a failed save keeps them."""
-    if article.hero_image.name == previous_name:
-        return
-    if article.hero_image:
-        article.hero_renditions, (article.hero_width, article.hero_height) = images.make_renditions(
-            article.hero_image.name
-        )
-    else:
-        article.hero_renditions, article.hero_width, article.hero_height = [], None, None
-    Article.objects.filter(pk=article.pk).update(
-        hero_renditions=article.hero_renditions,
-        hero_width=article.hero_width,
-        hero_height=article.hero_height,
-    )
-    if previous_name:
-        old = (previous_name, previous_renditions or [])
-        transaction.on_commit(lambda: images.delete_files(*old))
-
-
-def _save_body_images(article: Article, changes: list[RowChange]) -> None:
-    """Apply the images for the text: renditions for new files, old files dropped on commit."""
-    stored = {item.pk: (item.image.name, item.renditions) for item in article.body_images.all()}
-    for change in changes:
-        previous = stored.get(getattr(change.existing, "pk", None), ("", []))
-        if change.delete:
-            if change.existing is not None:
-                change.existing.delete()
-                transaction.on_commit(lambda old=previous: images.delete_files(*old))
-            continue
-        body_image = change.row(BodyImage())
-        body_image.article = article
-        body_image.save()
-        if body_image.image.name == previous[0]:
-            continue
-        body_image.renditions, (body_image.width, body_image.height) = images.make_renditions(
-            body_image.image.name
-        )
-        BodyImage.objects.filter(pk=body_image.pk).update(
-            renditions=body_image.renditions, width=body_image.width, height=body_image.height
-        )
-        if previous[0]:
-            transaction.on_commit(lambda old=previous: images.delete_files(*old))
 
 
 def _keep_old_address(article: Article, *, previous_path: str) -> None:

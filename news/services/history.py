@@ -14,13 +14,13 @@ from news.sanitise import plain_text
 #: The fields a revision keeps, shows in a diff and brings back on restore.
 REVISION_FIELDS = [
     "title", "slug", "kind", "summary", "body", "status", "published_at", "updated_on",
-    "expires_at", "byline", "source_name", "source_url", "hero_alt", "hero_caption",
-    "hero_credit", "seo_title", "seo_description", "is_featured",
+    "expires_at", "byline", "source_name", "source_url", "hero_id", "seo_title",
+    "seo_description", "is_featured",
 ]  # fmt: skip
 #: What a restore brings back: the words, never the workflow state or the dates.
 RESTORED_FIELDS = [
-    "title", "kind", "summary", "body", "byline", "source_name", "source_url", "hero_alt",
-    "hero_caption", "hero_credit", "seo_title", "seo_description",
+    "title", "kind", "summary", "body", "byline", "source_name", "source_url", "seo_title",
+    "seo_description",
 ]  # fmt: skip
 #: The fields the readable diff compares, in this order.
 DIFF_FIELDS = ["title", "summary", "body", "status", "published_at", "updated_on", "expires_at"]

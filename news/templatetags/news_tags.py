@@ -9,7 +9,12 @@ from django.utils.safestring import mark_safe
 from news.figures.linked_data import figures_jsonld as figures_jsonld_block
 from news.figures.numbers import readable_number
 from news.figures.suggest import link_figures
-from news.images import picture_sources, responsive_body_images, share_image_url
+from news.images import (
+    library_picture,
+    picture_sources,
+    responsive_body_images,
+    share_image_url,
+)
 from news.phrases import in_language as phrase_in_language
 from news.sanitise import json_for_script
 
@@ -18,12 +23,8 @@ register = template.Library()
 
 @register.inclusion_tag("includes/picture.html")
 def hero_picture(article, sizes: str = "100vw", lazy: bool = False):
-    """The article's hero as a responsive <picture> from renditions made at upload."""
-    picture = picture_sources(
-        article.hero_image, article.hero_renditions, alt=article.hero_alt, sizes=sizes,
-        width=article.hero_width, height=article.hero_height,
-    )  # fmt: skip
-    return {"picture": picture, "lazy": lazy}
+    """The article's hero (a library image) as a responsive <picture> from its renditions."""
+    return {"picture": library_picture(article.hero, sizes=sizes), "lazy": lazy}
 
 
 @register.inclusion_tag("includes/picture.html")
@@ -38,7 +39,8 @@ def city_picture(city, sizes: str = "100vw", lazy: bool = False):
 
 @register.simple_tag(takes_context=True)
 def share_image(context, image, renditions) -> str:
-    """Absolute address of an image's link-preview copy (its largest JPEG rendition)."""
+    """Absolute address of an image's link-preview copy (a library image's share crop, else
+    its largest JPEG rendition)."""
     url = share_image_url(image, renditions)
     return context["request"].build_absolute_uri(url) if url else ""
 
@@ -79,7 +81,7 @@ def figures_jsonld(context, figures, name: str, description: str = "", *download
 @register.simple_tag
 def body_with_figure_links(body: str, figures, body_images=()):
     """An article body (already sanitised) with each figure it reports linked to its metric page
-    and each uploaded image given its renditions and lazy loading."""
+    and each library image it shows printed as a <picture> with its renditions."""
     linked = link_figures(body, figures, lambda figure: figure.metric.get_absolute_url())
     return mark_safe(responsive_body_images(linked, body_images))  # noqa: S308
 

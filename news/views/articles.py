@@ -15,8 +15,9 @@ from taggit.models import Tag
 
 from news.caching import cached
 from news.forms import ArticleFilterForm
+from news.images import image_ids_in
 from news.metadata import article_structured_data, breadcrumb_structured_data
-from news.models import Article, ArticleRedirect, City, MetricValue
+from news.models import Article, ArticleRedirect, City, Image, MetricValue
 from news.pagination import CachedCountMixin
 from news.sanitise import sanitise_html
 
@@ -171,8 +172,10 @@ def article_context(
         "tags": tags,
         "figures": article.figures.with_listing_data().in_display_order(),
         "change_notes": article.change_notes.all(),
-        # Only a body that shows images needs their renditions.
-        "body_images": article.body_images.all() if "<img" in article.body else (),
+        # Only a body that shows images needs the library's rows for them.
+        "body_images": Image.objects.filter(pk__in=image_ids_in(article.body))
+        if "<img" in article.body
+        else (),
         "related_articles": lazy(related_articles),
         "previous_article": lazy(lambda: public.previous_of_kind(article) if placed else None),
         "next_article": lazy(lambda: public.next_of_kind(article) if placed else None),

@@ -1,14 +1,12 @@
 """The newsroom in a real browser: a writer writes and submits, an editor publishes, a visitor
 reads. Drives Debian's headless Chromium through Playwright (no browser download)."""
 
-import io
-
 import pytest
-from PIL import Image
 
 from news.models import Article
 from tests.browser.chromium import chromium
 from tests.factories import UserFactory
+from tests.helpers import library_image
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,15 +28,6 @@ def site(settings, live_server, roles):
     return live_server.url
 
 
-def photo(tmp_path):
-    path = tmp_path / "baotou-skyline.jpg"
-    image = Image.new("RGB", (1200, 700), (30, 80, 150))
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG")
-    path.write_bytes(buffer.getvalue())
-    return path
-
-
 def log_in(browser, site, username):
     page = browser.new_context().new_page()
     page.set_default_timeout(15_000)
@@ -51,7 +40,8 @@ def log_in(browser, site, username):
 
 
 def test_writer_writes_editor_publishes_visitor_reads(browser, site, tmp_path):
-    # The writer writes with the rich-text editor, adds a hero image and submits.
+    # The writer writes with the rich-text editor, picks a hero from the library and submits.
+    library_image(title="Baotou skyline", alt_text="The Baotou skyline under a blue sky")
     page = log_in(browser, site, "wendy")
     page.goto(f"{site}/admin/news/article/add/")
     page.fill("#id_title", "Baotou named a demonstration city")
@@ -62,13 +52,12 @@ def test_writer_writes_editor_publishes_visitor_reads(browser, site, tmp_path):
     page.keyboard.press("Control+b")
     page.keyboard.type("It certified 514 engineers.")
     page.keyboard.press("Control+b")
-    page.set_input_files("#id_hero_image", photo(tmp_path))
-    page.fill("#id_hero_alt", "The Baotou skyline under a blue sky")
+    page.select_option("#id_hero", label="Baotou skyline (1700 × 900)")
     page.click("input[name=_continue]")
     page.wait_for_selector("a.workflow-submit")
     article = Article.objects.get(title="Baotou named a demonstration city")
     assert "<strong>It certified 514 engineers.</strong>" in article.body
-    assert article.hero_renditions
+    assert article.hero.title == "Baotou skyline"
     page.click("a.workflow-submit")  # opens the step's dialog on the edit page
     page.click("dialog[open] input[name=_confirm]")
     page.wait_for_selector(".messagelist")
