@@ -249,6 +249,7 @@ def test_the_preview_shows_the_forms_values_unsaved(writer_client, draft):
     assert "Unsaved <strong>body</strong>." in page
     assert "<script>alert(1)</script>" not in page and "onclick" not in page  # sanitised
     assert "Unsaved changes." in page  # the banner
+    assert "Not published yet" in page and " CST</time>" not in page  # a draft has no time
     assert '<meta name="robots" content="noindex">' in page
     assert ">Baotou</a>" in page
     assert response["X-Robots-Tag"].startswith("noindex")
