@@ -54,16 +54,20 @@ def test_demo_covers_every_kind_and_keeps_editors_changes():
     assert City.objects.get(slug="baotou").image_alt == "kept"
 
 
-def test_ensure_admin_creates_once_and_prints_the_login(capsys):
+def test_ensure_admin_creates_once_and_prints_the_login(capsys, monkeypatch):
     from django.contrib.auth import get_user_model
 
+    monkeypatch.delenv("PORT", raising=False)
     call_command("ensure_admin")
-    assert "password 'cityinno-admin'" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "http://127.0.0.1:8000/admin/" in printed and "password 'cityinno-admin'" in printed
     user = get_user_model().objects.get(username="admin")
     user.set_password("changed-by-owner")
     user.save()
+    monkeypatch.setenv("PORT", "8080")  # `PORT=8080 make run` serves there, and says so
     call_command("ensure_admin")
-    assert "already exists" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "already exists" in printed and "http://127.0.0.1:8080/admin/" in printed
     assert get_user_model().objects.get(username="admin").check_password("changed-by-owner")
 
 

@@ -18,17 +18,19 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         username = os.environ.get("ADMIN_USERNAME", DEFAULT_USERNAME)
         password = os.environ.get("ADMIN_PASSWORD", DEFAULT_PASSWORD)
+        # Where `make run` serves (its PORT, 8000 unless the newcomer chose another).
+        admin_url = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/admin/"
         User = get_user_model()
         if User.objects.filter(username=username).exists():
             self.stdout.write(
                 f"Admin account '{username}' already exists; its password is unchanged.\n"
-                f"Log in at http://127.0.0.1:8000/admin/ as '{username}'."
+                f"Log in at {admin_url} as '{username}'."
             )
             return
         User.objects.create_superuser(username=username, email="", password=password)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Created admin account. Log in at http://127.0.0.1:8000/admin/ "
+                f"Created admin account. Log in at {admin_url} "
                 f"with username '{username}' and password '{password}'."
             )
         )
