@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from news import services
-from news.demo import DEMO_USERS
+from news.demo_content import DEMO_USERS
 from news.models import Article, StaffProfile
 from tests.browser.chromium import chromium, unavailable
 from tests.factories import ArticleFactory

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from news import services
-from news.demo import DEMO_USERS
+from news.demo_content import DEMO_USERS
 from news.demo_desk import RETURN_NOTE
 from news.models import Article, City, Metric, MetricValue
 from tests import services as running

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.html import escape
 
-from news.demo import BAOTOU_BODY, BAOTOU_FIGURES, DEMO_ARTICLES, METRICS, demo_body
+from news.demo_content import BAOTOU_BODY, BAOTOU_FIGURES, DEMO_ARTICLES, METRICS, demo_body
 from news.figures.suggest import score_suggestions, suggest_figures
 from news.models import Metric
 
